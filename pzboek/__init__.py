@@ -1,0 +1,1 @@
+"""Shared code of the Participatiezekerheid book: survey loading, weighting, estimates and charts."""

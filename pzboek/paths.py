@@ -1,0 +1,16 @@
+"""Where the book's data lives. The survey file is one setting: the PZ_SURVEY environment variable."""
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "data"
+CODEBOOK = DATA / "codebook.yml"
+MARGINS = DATA / "margins.yml"
+PUBLISHED = DATA / "published_figures.csv"
+STANDIN_SURVEY = DATA / "participatiezekerheid_2019.sav"
+
+
+def survey_path() -> Path:
+    """The configured survey file: $PZ_SURVEY if set (relative to the book's root), else the stand-in."""
+    configured = os.environ.get("PZ_SURVEY")
+    return (ROOT / configured).resolve() if configured else STANDIN_SURVEY

@@ -1,0 +1,31 @@
+"""The published-figures table: every percentage the report prints, and the reconstructed figure values."""
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+
+from . import paths
+from .survey import SurveyError
+
+COLUMNS = ["sleutel", "hoofdstuk", "figuur", "variabele", "categorie", "subgroep", "waarde", "bron", "in_tekst", "label"]
+SOURCES = {"tekst", "reconstructie"}
+
+
+@cache
+def load_published(path: Path = paths.PUBLISHED) -> pd.DataFrame:
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    if missing := [c for c in COLUMNS if c not in table.columns]:
+        raise SurveyError(f"{path}: column '{missing[0]}' is missing")
+    if bad := sorted(set(table["bron"]) - SOURCES):
+        raise SurveyError(f"{path}: bron '{bad[0]}' is not one of {sorted(SOURCES)}")
+    table["hoofdstuk"] = table["hoofdstuk"].astype(int)
+    table["figuur"] = pd.to_numeric(table["figuur"]).astype("Int64")
+    table["waarde"] = table["waarde"].astype(int)
+    table["codes"] = table["categorie"].map(lambda c: tuple(int(x) for x in c.split(";")) if c else ())
+    return table
+
+
+def is_reconstructed(row) -> bool:
+    return row["bron"] == "reconstructie"

@@ -1,0 +1,163 @@
+"""Load the survey file and check it against the codebook.
+
+Every problem is raised as SurveyError with one line that names the file and the variable or value at
+fault; nothing is dropped or guessed.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyreadstat
+import yaml
+
+from . import paths
+
+
+class SurveyError(Exception):
+    """A survey, codebook or margins file that the book cannot use."""
+
+
+@dataclass(frozen=True)
+class Variable:
+    name: str
+    label: str
+    kind: str  # id, achtergrond or vraag
+    values: dict[int, str]  # all codes, user-missing included
+    missing: frozenset[int]  # user-missing codes ("weet niet / geen antwoord")
+    value_range: tuple[int, int] | None
+    question: str | None
+    filter: dict[str, int] | None
+    derived_from: dict[str, dict[int, int]] | None
+    chapters: tuple[int, ...]
+
+    @property
+    def categories(self) -> dict[int, str]:
+        """Substantive answer categories, user-missing codes left out."""
+        return {code: label for code, label in self.values.items() if code not in self.missing}
+
+
+def _as_tuple(value) -> tuple[int, ...]:
+    if value is None:
+        return ()
+    return tuple(value) if isinstance(value, list) else (value,)
+
+
+@dataclass(frozen=True)
+class Codebook:
+    variables: dict[str, Variable]
+    questions: dict[str, str]
+    id_variable: str
+
+    def __getitem__(self, name: str) -> Variable:
+        return self.variables[name]
+
+
+def _read_yaml(path: Path) -> dict:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise SurveyError(f"{path}: file not found") from None
+    except yaml.YAMLError as err:
+        raise SurveyError(f"{path}: not valid YAML ({str(err).splitlines()[0]})") from None
+
+
+@cache
+def load_codebook(path: Path = paths.CODEBOOK) -> Codebook:
+    raw = _read_yaml(path)
+    variables = {}
+    id_variable = None
+    for name, spec in raw["variabelen"].items():
+        values = {int(code): str(label) for code, label in (spec.get("waarden") or {}).items()}
+        missing = frozenset(code for code, label in values.items() if label.startswith("weet niet"))
+        kind = spec.get("soort", "vraag")
+        if kind == "id":
+            id_variable = name
+        derived = spec.get("afgeleid_van")
+        variables[name] = Variable(
+            name=name,
+            label=spec["label"],
+            kind=kind,
+            values=values,
+            missing=missing,
+            value_range=tuple(spec["bereik"]) if "bereik" in spec else None,
+            question=raw["vragen"].get(spec["vraag"]) if "vraag" in spec else None,
+            filter=spec.get("filter"),
+            derived_from={src: {int(k): int(v) for k, v in m.items()} for src, m in derived.items()} if derived else None,
+            chapters=_as_tuple(spec.get("hoofdstuk")),
+        )
+    if id_variable is None:
+        raise SurveyError(f"{path}: no variable with soort: id")
+    return Codebook(variables, raw["vragen"], id_variable)
+
+
+def read_sav(path: Path) -> tuple[pd.DataFrame, object]:
+    """Read an SPSS file as raw codes (no value labels applied, user-missing codes kept)."""
+    if not path.exists():
+        raise SurveyError(f"{path}: survey file not found")
+    try:
+        return pyreadstat.read_sav(str(path), user_missing=True)
+    except Exception as err:  # pyreadstat raises its own ReadstatError and plain exceptions
+        raise SurveyError(f"{path}: not a readable SPSS .sav file ({err})") from None
+
+
+def validate(df: pd.DataFrame, codebook: Codebook, path: Path) -> None:
+    """Check the file against the codebook; raise SurveyError at the first problem."""
+    expected, present = set(codebook.variables), set(df.columns)
+    if missing := sorted(expected - present):
+        raise SurveyError(f"{path}: variable '{missing[0]}' from the codebook is missing in the file")
+    if unknown := sorted(present - expected):
+        raise SurveyError(f"{path}: variable '{unknown[0]}' is not in the codebook (data/codebook.yml)")
+    if len(df) == 0:
+        raise SurveyError(f"{path}: the file has no respondents")
+    ids = df[codebook.id_variable]
+    if ids.isna().any() or ids.duplicated().any():
+        raise SurveyError(f"{path}: variable '{codebook.id_variable}' has missing or duplicate respondent ids")
+    for var in codebook.variables.values():
+        column = df[var.name]
+        if not pd.api.types.is_numeric_dtype(column):
+            raise SurveyError(f"{path}: variable '{var.name}' is not numeric")
+        asked = _asked(df, var)
+        if column[asked].isna().any():
+            row = column[asked & column.isna()].index[0]
+            raise SurveyError(f"{path}: variable '{var.name}' is empty for respondent {ids[row]:.0f}, who was asked the question")
+        if var.filter and column[~asked].notna().any():
+            row = column[~asked & column.notna()].index[0]
+            raise SurveyError(f"{path}: variable '{var.name}' has an answer for respondent {ids[row]:.0f}, who was not asked the question")
+        answered = column.dropna()
+        if var.value_range:
+            low, high = var.value_range
+            bad = answered[(answered < low) | (answered > high) | (answered % 1 != 0)]
+        elif var.values:
+            bad = answered[~answered.isin(list(var.values))]
+        else:
+            continue
+        if len(bad):
+            raise SurveyError(f"{path}: variable '{var.name}' has value {bad.iloc[0]:g}, which is not in the codebook")
+        for source, mapping in (var.derived_from or {}).items():
+            wrong = df[source].map(mapping) != column
+            if wrong.any():
+                row = wrong.idxmax()
+                raise SurveyError(
+                    f"{path}: variable '{var.name}' is {column[row]:g} for respondent {ids[row]:.0f}, "
+                    f"but {source} {df[source][row]:g} belongs to {var.name} {mapping.get(int(df[source][row]))}"
+                )
+
+
+def _asked(df: pd.DataFrame, var: Variable) -> pd.Series:
+    mask = pd.Series(True, index=df.index)
+    for source, code in (var.filter or {}).items():
+        mask &= df[source] == code
+    return mask
+
+
+def load_survey(path: Path | None = None) -> pd.DataFrame:
+    """The validated survey: one row per respondent, integer codes, NaN where a question was not asked."""
+    path = Path(path) if path else paths.survey_path()
+    codebook = load_codebook()
+    df, _meta = read_sav(path)
+    validate(df, codebook, path)
+    return df

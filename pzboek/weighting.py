@@ -1,0 +1,115 @@
+"""Rake the survey to population margins (weightipy) and describe the resulting weights."""
+from __future__ import annotations
+
+import contextlib
+import io
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import weightipy
+
+from . import paths
+from .survey import SurveyError, _read_yaml
+
+# Trimming rule: no weight exceeds 4 times the mean weight. weightipy applies the cap inside every raking
+# iteration (anesrake style), so the trimmed weights still meet the margins. (Its lower cap, a (min, max)
+# tuple, fails inside weightipy 0.4.2, so small weights are reported, not trimmed.)
+WEIGHT_CAP = 4.0
+MAX_MARGIN_ERROR = 0.001  # a weighted margin more than 0.1 percentage point off its target is an error
+
+
+@dataclass(frozen=True)
+class Margin:
+    dimension: str  # the (possibly derived) variable raked on
+    source_variable: str  # the survey variable it comes from
+    kind: str  # bron, afgeleid or proxy
+    source: str
+    reference_date: str
+    note: str
+    shares: dict[int, float]
+    age_groups: dict[int, tuple[int, int]] | None
+
+
+@cache
+def load_margins(path: Path = paths.MARGINS) -> tuple[Margin, ...]:
+    margins = []
+    for dimension, spec in _read_yaml(path).items():
+        shares = {int(k): float(v) for k, v in spec["aandelen"].items()}
+        if abs(sum(shares.values()) - 1) > 1e-6:
+            raise SurveyError(f"{path}: shares of '{dimension}' sum to {sum(shares.values()):.3f}, not 1")
+        groups = spec.get("groepen")
+        margins.append(Margin(
+            dimension=dimension,
+            source_variable=spec.get("afgeleid_van", spec["variabele"]),
+            kind=spec["soort"],
+            source=spec["bron"],
+            reference_date=str(spec["peildatum"]),
+            note=spec.get("toelichting", ""),
+            shares=shares,
+            age_groups={int(k): tuple(v) for k, v in groups.items()} if groups else None,
+        ))
+    return tuple(margins)
+
+
+def weighting_frame(survey: pd.DataFrame, margins: tuple[Margin, ...]) -> pd.DataFrame:
+    """The raking dimensions per respondent, age groups derived from age in years."""
+    frame = {}
+    for margin in margins:
+        column = survey[margin.source_variable]
+        if margin.age_groups:
+            bins = pd.Series(np.nan, index=survey.index)
+            for code, (low, high) in margin.age_groups.items():
+                bins[(column >= low) & (column <= high)] = code
+            column = bins
+        frame[margin.dimension] = column.astype(int)
+        if empty := sorted(set(margin.shares) - set(frame[margin.dimension])):
+            raise SurveyError(f"{paths.MARGINS}: '{margin.dimension}' category {empty[0]} has no respondents to weight")
+    return pd.DataFrame(frame, index=survey.index)
+
+
+@dataclass(frozen=True)
+class Weighting:
+    weights: pd.Series
+    max_margin_error: float  # largest absolute gap between a weighted margin and its target (share)
+    converged: bool
+
+    @property
+    def n(self) -> int:
+        return len(self.weights)
+
+    @property
+    def design_effect(self) -> float:
+        """Kish's design effect due to weighting: 1 + CV² of the weights."""
+        w = self.weights
+        return float(len(w) * (w**2).sum() / w.sum() ** 2)
+
+    @property
+    def effective_n(self) -> float:
+        return self.n / self.design_effect
+
+    @property
+    def weight_range(self) -> tuple[float, float]:
+        return float(self.weights.min()), float(self.weights.max())
+
+
+def rake_to_margins(survey: pd.DataFrame, margins: tuple[Margin, ...]) -> Weighting:
+    """Raking (iterative proportional fitting) with trimming; weights have mean 1."""
+    frame = weighting_frame(survey, margins)
+    targets = {m.dimension: {code: share * 100 for code, share in m.shares.items()} for m in margins}
+    scheme = weightipy.scheme_from_dict(
+        targets, name="pz", rim_params={"cap": WEIGHT_CAP, "max_iterations": 1000, "convcrit": 1e-6}
+    )
+    log = io.StringIO()
+    with contextlib.redirect_stdout(log):  # weightipy prints its convergence messages
+        weights = weightipy.weight(frame, scheme).to_numpy(dtype=float)
+    weights = pd.Series(weights / weights.mean(), index=survey.index, name="gewicht")
+    error = max(
+        abs(weights[frame[m.dimension] == code].sum() / weights.sum() - share)
+        for m in margins
+        for code, share in m.shares.items()
+    )
+    converged = error <= MAX_MARGIN_ERROR and "did not occur" not in log.getvalue()
+    return Weighting(weights, float(error), converged)
