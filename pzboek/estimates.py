@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from . import dutch
 from .survey import Codebook, SurveyError
 from .weighting import Margin, Weighting, weighting_frame
 
@@ -58,6 +59,30 @@ class WeightedSurvey:
         frame = weighting_frame(self.data, self.margins)
         dummies = pd.get_dummies(frame.astype("category"), drop_first=True, dtype=float)
         return np.column_stack([np.ones(len(frame)), dummies.to_numpy()])
+
+    def composition(self) -> pd.DataFrame:
+        """Raw sample, weighted sample and population target per weighting category (Dutch labels)."""
+        frame = weighting_frame(self.data, self.margins)
+        w = self.weighting.weights
+        rows = []
+        for margin in self.margins:
+            labels = self.codebook[margin.source_variable].values
+            for code, target in margin.shares.items():
+                if margin.age_groups:
+                    low, high = margin.age_groups[code]
+                    label = f"{low} jaar en ouder" if high >= 99 else f"{low}–{high} jaar"
+                else:
+                    label = labels[code]
+                inside = frame[margin.dimension] == code
+                rows.append({
+                    "Kenmerk": self.codebook[margin.source_variable].label if not margin.age_groups else "Leeftijd",
+                    "Categorie": label,
+                    "Steekproef ongewogen": dutch.procent(inside.mean(), 1),
+                    "Steekproef gewogen": dutch.procent(w[inside].sum() / w.sum(), 1),
+                    "Bevolking": dutch.procent(target, 1),
+                    "Soort bevolkingscijfer": margin.kind,
+                })
+        return pd.DataFrame(rows)
 
     def subgroup(self, spec: str | None) -> np.ndarray:
         """Boolean mask for a subgroup written as 'geslacht=1' or 'leeftijd>=55' (empty: everyone)."""

@@ -1,6 +1,7 @@
 """The published-figures table: every percentage the report prints, and the reconstructed figure values."""
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
 
@@ -29,3 +30,16 @@ def load_published(path: Path = paths.PUBLISHED) -> pd.DataFrame:
 
 def is_reconstructed(row) -> bool:
     return row["bron"] == "reconstructie"
+
+
+def validate_published(codebook, path: Path = paths.PUBLISHED) -> None:
+    """Every row must name a codebook variable, codes it has, and a subgroup variable it has."""
+    for row in load_published(path).itertuples():
+        if row.variabele not in codebook.variables:
+            raise SurveyError(f"{path}: row '{row.sleutel}' names variable '{row.variabele}', which is not in the codebook")
+        values = codebook[row.variabele].values
+        if bad := [c for c in row.codes if c not in values]:
+            raise SurveyError(f"{path}: row '{row.sleutel}' uses code {bad[0]} of '{row.variabele}', which is not in the codebook")
+        subgroup_variable = re.split(r"[<>=]", row.subgroep)[0].strip() if row.subgroep else None
+        if subgroup_variable and subgroup_variable not in codebook.variables:
+            raise SurveyError(f"{path}: row '{row.sleutel}' has subgroup '{row.subgroep}' on an unknown variable")

@@ -1,0 +1,37 @@
+# Two commands: `make book` builds the site into _build/html, `make test` runs every test.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+JB_FLAGS := -W -n --keep-going
+
+.PHONY: book test serve bench standin lock clean
+
+$(VENV)/.installed: requirements.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes -r requirements.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $@
+
+# The survey file is checked first; a bad file stops here with one line, before any notebook runs.
+book: $(VENV)/.installed
+	$(BIN)/python -m pzboek.check
+	$(BIN)/jupyter-book build . $(JB_FLAGS)
+
+test: $(VENV)/.installed
+	$(BIN)/python -m pytest -q
+
+serve: book
+	$(BIN)/python -m http.server --directory _build/html --bind 127.0.0.1 8000
+
+bench: $(VENV)/.installed
+	$(BIN)/python bench/run.py
+
+# Regenerate the stand-in survey file from the codebook, margins and published-figures table.
+standin: $(VENV)/.installed
+	$(BIN)/python -m pzboek.generate
+
+lock: $(VENV)/.installed
+	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras -o requirements.txt requirements.in
+
+clean:
+	rm -rf _build

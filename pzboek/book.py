@@ -1,0 +1,59 @@
+"""What a chapter notebook calls: glue its numbers and figures, computed from the weighted survey."""
+from __future__ import annotations
+
+import pandas as pd
+from IPython.display import HTML, Markdown
+from myst_nb import glue
+
+from . import dutch
+from .charts import build_figure
+from .data import load_weighted_survey
+from .published import load_published
+
+# How a number of the report is written in its sentence ("in_tekst" column shows the printed form).
+FORMATS = {"een op de": dutch.een_op_de, "ongeveer": dutch.ongeveer_deel}
+# Phrases built from two numbers: key -> (first key, second key)
+PAIRS = {"fig1_beide": ("fig1_perspectief", "fig1_kwesties")}
+
+
+def format_estimate(share: float, printed: str) -> str:
+    """Format a share the way the report writes this number ('63%', 'een op de vijf', 'ongeveer een derde')."""
+    for prefix, formatter in FORMATS.items():
+        if printed.startswith(prefix):
+            return formatter(share)
+    return dutch.procent(share)
+
+
+class Hoofdstuk:
+    """One chapter: its rows of the published-figures table and the weighted survey."""
+
+    def __init__(self, number: int):
+        self.number = number
+        self.survey = load_weighted_survey()
+        table = load_published()
+        self.rows = table[table["hoofdstuk"] == number]
+
+    def getallen(self) -> dict[str, str]:
+        """Every number of this chapter's text, formatted as the sentence needs it."""
+        values, shares = {}, {}
+        for row in self.rows.itertuples():
+            if row.variabele == self.survey.codebook.id_variable:
+                values[row.sleutel] = dutch.getal(len(self.survey.data))
+                continue
+            share = self.survey.estimate(row.variabele, row.codes, row.subgroep).share
+            shares[row.sleutel] = share
+            values[row.sleutel] = format_estimate(share, row.in_tekst)
+        for key, (first, second) in PAIRS.items():
+            if first in shares:
+                values[key] = dutch.beide(shares[first], shares[second])
+        return values
+
+    def glue_getallen(self) -> None:
+        for key, text in self.getallen().items():
+            glue(key, Markdown(text), display=False)
+
+    def glue_figuur(self, number: int) -> None:
+        glue(f"figuur{number}", build_figure(self.survey, number), display=False)
+
+    def tabel_samenstelling(self) -> HTML:
+        return HTML(self.survey.composition().to_html(index=False, classes="pz-tabel", border=0))

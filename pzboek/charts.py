@@ -1,0 +1,173 @@
+"""Figures: aggregated weighted tables, their Altair charts, and the HTML a chapter page embeds.
+
+A figure's HTML carries a static SVG (vl-convert, nl-NL) so it is visible without JavaScript and in print,
+the Vega-Lite spec that static/pz-charts.js turns into the interactive chart, a "Tabel" toggle with the
+same numbers, and download links to files written at build time (see sphinx_ext.py).
+"""
+from __future__ import annotations
+
+import html
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import altair as alt
+import pandas as pd
+import vl_convert as vlc
+
+from . import dutch
+from .estimates import WeightedSurvey
+from .published import load_published
+
+TITLES = {
+    1: "Uitgangspunten maatschappelijk waardevol werk (afgeronde %)",
+    2: "Maatschappelijk waardevolle activiteiten (afgeronde %)",
+    3: "Lokale maatschappelijke kwesties (afgeronde %)",
+    4: "Organisatie van maatschappelijk waardevol werk (afgeronde %)",
+    5: "Rolverdeling organisatie van maatschappelijk waardevol werk, naar onderwijsniveau (afgeronde %)",
+    6: "Financiering maatschappelijk waardevol werk (afgeronde %)",
+    7: "Rolverdeling financiering van maatschappelijk waardevol werk, naar onderwijsniveau (afgeronde %)",
+    8: "Kerncijfers van de peiling (afgeronde %; toevoeging aan het oorspronkelijke rapport)",
+}
+RECONSTRUCTED_NOTE = ("* Gereconstrueerde waarde: het oorspronkelijke rapport noemt dit getal niet in de tekst "
+                      "en de figuur zelf is verloren gegaan; de waarde is zo gekozen dat ze past bij wat de tekst zegt.")
+SOURCE_LABELS = {"tekst": "rapporttekst", "reconstructie": "gereconstrueerd"}
+# Light-mode palette (WCAG AA: text and bar edges at least 4.5:1 on white); pz-charts.js swaps in the dark one.
+TEXT_COLOUR, MUTED_COLOUR = "#1a1a1a", "#595959"
+SERIES_COLOURS = ["#1f5fa8", "#b34700", "#2e7d32"]
+STATIC_WIDTH = 640
+DOWNLOAD_FORMATS = ("csv", "svg", "png")
+
+
+def figure_table(survey: WeightedSurvey, number: int) -> pd.DataFrame:
+    """One row per bar: the weighted estimate with its interval, n and source, in reading order."""
+    rows = load_published().query("figuur == @number")
+    if rows.empty:
+        raise KeyError(f"figure {number} is not in the published-figures table")
+    groups = survey.codebook["opleiding"].values
+    records = []
+    for row in rows.itertuples():
+        est = survey.estimate(row.variabele, row.codes, row.subgroep)
+        reconstructed = row.bron == "reconstructie"
+        records.append({
+            "categorie": row.label or survey.codebook[row.variabele].label,
+            "groep": groups[int(row.subgroep.split("=")[1])] if row.subgroep.startswith("opleiding=") else "",
+            "percentage": round(est.share * 100, 1),
+            "ondergrens": round(est.lower * 100, 1),
+            "bovengrens": round(est.upper * 100, 1),
+            "n": est.n,
+            "bron": SOURCE_LABELS[row.bron],
+            "label": dutch.procent(est.share) + ("*" if reconstructed else ""),
+            "interval": f"{dutch.getal(est.lower * 100, 1)}–{dutch.getal(est.upper * 100, 1)}%",
+            "n_tekst": dutch.getal(est.n),
+        })
+    table = pd.DataFrame(records)
+    if not table["groep"].any():
+        table = table.sort_values("percentage", ascending=False, kind="stable")
+    return table.reset_index(drop=True)
+
+
+def _description(number: int, table: pd.DataFrame) -> str:
+    parts = [f"{r.categorie}{' (' + r.groep + ')' if r.groep else ''}: {r.label}" for r in table.itertuples()]
+    return f"Figuur {number}. {TITLES[number]}. Staafdiagram; " + "; ".join(parts) + "."
+
+
+def chart_spec(number: int, table: pd.DataFrame) -> dict:
+    """The Vega-Lite spec: horizontal bars, labels on the bars, reconstructed bars pale and dashed."""
+    grouped = bool(table["groep"].any())
+    order = list(dict.fromkeys(table["categorie"]))
+    tooltip = [
+        alt.Tooltip("categorie:N", title="Categorie"),
+        *([alt.Tooltip("groep:N", title="Onderwijsniveau")] if grouped else []),
+        alt.Tooltip("label:N", title="Percentage"),
+        alt.Tooltip("interval:N", title="95%-interval"),
+        alt.Tooltip("n_tekst:N", title="Respondenten (ongewogen)"),
+        alt.Tooltip("bron:N", title="Bron"),
+    ]
+    base = alt.Chart(table).encode(
+        y=alt.Y("categorie:N", sort=order, title=None, axis=alt.Axis(labelLimit=230, labelFontSize=12)),
+        x=alt.X("percentage:Q", title="Percentage", scale=alt.Scale(domain=[0, 100]),
+                axis=alt.Axis(values=[0, 25, 50, 75, 100], labelExpr="datum.value + '%'")),
+        tooltip=tooltip,
+    )
+    colour = (alt.Color("groep:N", sort=list(dict.fromkeys(table["groep"])), title="Onderwijsniveau",
+                        scale=alt.Scale(range=SERIES_COLOURS), legend=alt.Legend(orient="bottom"))
+              if grouped else alt.value(SERIES_COLOURS[0]))
+    reconstructed = alt.datum.bron == SOURCE_LABELS["reconstructie"]
+    bars = base.mark_bar(strokeWidth=1.5).encode(
+        color=colour,
+        stroke=colour.to_dict() | {"legend": None} if grouped else colour,
+        fillOpacity=alt.condition(reconstructed, alt.value(0.35), alt.value(1.0)),
+        strokeDash=alt.condition(reconstructed, alt.value([4, 2]), alt.value([1, 0])),
+    )
+    text = (alt.Text("tekst:N") if grouped else alt.Text("label:N"))
+    labels = base.mark_text(align="left", dx=4, fontSize=12).encode(text=text)
+    if grouped:
+        bars = bars.encode(yOffset=alt.YOffset("groep:N", sort=list(dict.fromkeys(table["groep"]))))
+        labels = labels.encode(yOffset=alt.YOffset("groep:N", sort=list(dict.fromkeys(table["groep"])))).transform_calculate(
+            tekst="datum.groep + ': ' + datum.label")
+    chart = (bars + labels).properties(
+        width=STATIC_WIDTH - 260,
+        height=alt.Step(16 if grouped else 24),
+        description=_description(number, table),
+    ).configure(
+        font="system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif",
+        background="transparent",
+    ).configure_axis(
+        labelColor=TEXT_COLOUR, titleColor=TEXT_COLOUR, gridColor="#d0d0d0", domainColor=MUTED_COLOUR, tickColor=MUTED_COLOUR,
+    ).configure_legend(labelColor=TEXT_COLOUR, titleColor=TEXT_COLOUR).configure_text(color=TEXT_COLOUR).configure_view(stroke=None)
+    return chart.to_dict()
+
+
+def static_svg(spec: dict) -> str:
+    return vlc.vegalite_to_svg(spec, format_locale="nl-NL")
+
+
+@dataclass
+class Figure:
+    """A figure as a chapter page shows it; myst-nb embeds its HTML through glue."""
+
+    number: int
+    table: pd.DataFrame
+    spec: dict
+
+    def table_html(self) -> str:
+        grouped = bool(self.table["groep"].any())
+        head = ["Categorie", *(["Onderwijsniveau"] if grouped else []), "Percentage", "95%-interval",
+                "Respondenten (ongewogen)", "Bron"]
+        body = "".join(
+            "<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in
+                             [r.categorie, *([r.groep] if grouped else []), r.label, r.interval, r.n_tekst, r.bron]) + "</tr>"
+            for r in self.table.itertuples()
+        )
+        return (f'<table class="pz-tabel"><caption>Cijfers bij figuur {self.number} (gewogen)</caption><thead><tr>'
+                + "".join(f'<th scope="col">{h}</th>' for h in head) + f"</tr></thead><tbody>{body}</tbody></table>")
+
+    def _repr_html_(self) -> str:
+        spec_json = json.dumps(self.spec, ensure_ascii=False).replace("</", "<\\/")
+        links = " · ".join(
+            f'<a href="../downloads/figuur{self.number}.{fmt}" download>{fmt.upper()}</a>' for fmt in DOWNLOAD_FORMATS)
+        note = (f'<p class="pz-noot">{RECONSTRUCTED_NOTE}</p>'
+                if (self.table["bron"] == SOURCE_LABELS["reconstructie"]).any() else "")
+        return (
+            f'<div class="pz-figuur"><div class="pz-chart">{static_svg(self.spec)}</div>'
+            f'<script type="application/json" class="pz-spec">{spec_json}</script>{note}'
+            f'<details class="pz-tabel-toggle"><summary>Tabel</summary>{self.table_html()}</details>'
+            f'<p class="pz-downloads">Downloads: {links}</p></div>'
+        )
+
+
+def build_figure(survey: WeightedSurvey, number: int) -> Figure:
+    table = figure_table(survey, number)
+    return Figure(number, table, chart_spec(number, table))
+
+
+def write_downloads(survey: WeightedSurvey, folder: Path) -> None:
+    """The aggregated table as CSV and the chart as SVG and PNG, for every figure."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for number in TITLES:
+        figure = build_figure(survey, number)
+        columns = ["categorie", "groep", "percentage", "ondergrens", "bovengrens", "n", "bron"]
+        figure.table[columns].to_csv(folder / f"figuur{number}.csv", index=False, sep=";", decimal=",", encoding="utf-8-sig")
+        (folder / f"figuur{number}.svg").write_text(static_svg(figure.spec), encoding="utf-8")
+        (folder / f"figuur{number}.png").write_bytes(vlc.vegalite_to_png(figure.spec, scale=2, format_locale="nl-NL"))

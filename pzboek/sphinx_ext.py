@@ -1,0 +1,73 @@
+"""Sphinx extension: serve the chart libraries from the book itself and write the figure downloads.
+
+Runs inside the build's own process once the pages are written. Both outputs are skipped when they are
+already up to date, so a no-change rebuild pays nothing.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+VEGA_BUNDLE = "_vega/vega-bundle.js"  # static/pz-charts.js loads it from here, only on pages with charts
+
+
+def _write_vega_bundle(outdir: Path) -> None:
+    import vl_convert as vlc
+
+    target = outdir / VEGA_BUNDLE
+    version = f"vega {vlc.get_vega_version()}, vega-embed {vlc.get_vega_embed_version()}, vl-convert bundle"
+    marker = target.with_suffix(".version")
+    if target.exists() and marker.exists() and marker.read_text() == version:
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(vlc.javascript_bundle(), encoding="utf-8")
+    marker.write_text(version)
+
+
+def _write_downloads(outdir: Path) -> None:
+    from .charts import write_downloads
+    from .check import inputs_digest
+    from .data import load_weighted_survey
+
+    folder = outdir / "downloads"
+    marker = folder / ".inputs-digest"
+    digest = inputs_digest()
+    if marker.exists() and marker.read_text() == digest:
+        return
+    write_downloads(load_weighted_survey(), folder)
+    marker.write_text(digest)
+
+
+def build_finished(app, exception) -> None:
+    if exception is None and app.builder.format == "html":
+        outdir = Path(app.outdir)
+        _write_vega_bundle(outdir)
+        _write_downloads(outdir)
+
+
+def _register_round_citations() -> None:
+    """Citations in round brackets, '(Verhoeven, 2018)', as the report prints them (bibtex style 'author_year_round')."""
+    import dataclasses
+
+    import sphinxcontrib.bibtex.plugin
+    from sphinxcontrib.bibtex.style.referencing import BracketStyle
+    from sphinxcontrib.bibtex.style.referencing.author_year import AuthorYearReferenceStyle
+
+    def round_brackets() -> BracketStyle:
+        return BracketStyle(left="(", right=")")
+
+    @dataclasses.dataclass
+    class RoundAuthorYear(AuthorYearReferenceStyle):
+        bracket_parenthetical: BracketStyle = dataclasses.field(default_factory=round_brackets)
+        bracket_textual: BracketStyle = dataclasses.field(default_factory=round_brackets)
+        bracket_author: BracketStyle = dataclasses.field(default_factory=round_brackets)
+        bracket_label: BracketStyle = dataclasses.field(default_factory=round_brackets)
+        bracket_year: BracketStyle = dataclasses.field(default_factory=round_brackets)
+
+    sphinxcontrib.bibtex.plugin.register_plugin(
+        "sphinxcontrib.bibtex.style.referencing", "author_year_round", RoundAuthorYear)
+
+
+def setup(app):
+    _register_round_citations()
+    app.connect("build-finished", build_finished)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
