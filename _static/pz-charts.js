@@ -16,6 +16,7 @@
     if (!bundle) {
       bundle = new Promise(function (resolve, reject) {
         var script = document.createElement("script");
+        script.type = "module"; // the bundle declares top-level consts; a module keeps them out of the global scope
         script.src = (document.documentElement.dataset.content_root || "./") + "_vega/vega-bundle.js";
         script.onload = resolve;
         script.onerror = function () { reject(new Error("pz-charts: could not load " + script.src)); };
@@ -60,7 +61,7 @@
     if (figure.dataset.rendered === key) return Promise.resolve();
     figure.dataset.rendered = key;
     return window.vegaEmbed(target, themed(spec, width), {
-      actions: false, renderer: "svg", formatLocale: NL,
+      actions: false, renderer: "svg", formatLocale: NL, logLevel: window.vega.Error,
       tooltip: { theme: isDark() ? "dark" : "light" }
     }).then(function (result) {
       if (figure.pzView) figure.pzView.finalize();

@@ -1,0 +1,58 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pyreadstat
+import pytest
+
+from pzboek import paths
+from pzboek.data import load_weighted_survey
+from pzboek.generate import write_sav
+from pzboek.survey import read_sav
+
+ROOT = paths.ROOT
+BIN = Path(sys.executable).parent
+
+
+@pytest.fixture(scope="session")
+def survey():
+    return load_weighted_survey(paths.STANDIN_SURVEY)
+
+
+@pytest.fixture(scope="session")
+def raw_standin() -> pd.DataFrame:
+    return read_sav(paths.STANDIN_SURVEY)[0]
+
+
+@pytest.fixture
+def write_variant(tmp_path, raw_standin):
+    """Write a changed copy of the stand-in file; returns its path."""
+    def write(change, name="variant.sav"):
+        data = raw_standin.copy()
+        data = change(data) if change else data
+        path = tmp_path / name
+        if set(data.columns) <= set(raw_standin.columns):
+            write_sav(data, path)
+        else:
+            pyreadstat.write_sav(data, str(path))
+        return path
+    return write
+
+
+def run_check(survey_file) -> subprocess.CompletedProcess:
+    """`python -m pzboek.check` against another survey file, with its own build folder stamp ignored."""
+    env = {**os.environ, "PZ_SURVEY": str(survey_file)}
+    return subprocess.run([sys.executable, "-m", "pzboek.check"], cwd=ROOT, env=env, capture_output=True, text=True)
+
+
+@pytest.fixture(scope="session")
+def built_book() -> Path:
+    """The book built the way `make book` builds it, into _build/html."""
+    env = {k: v for k, v in os.environ.items() if k != "PZ_SURVEY"}
+    subprocess.run([sys.executable, "-m", "pzboek.check"], cwd=ROOT, env=env, check=True)
+    result = subprocess.run([str(BIN / "jupyter-book"), "build", ".", "-W", "-n", "--keep-going"],
+                            cwd=ROOT, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return ROOT / "_build" / "html"

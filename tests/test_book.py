@@ -1,0 +1,128 @@
+"""The chapters: they execute in a fresh kernel, the built pages carry the original text with numbers and
+figures, and the numbers come from the configured survey file."""
+import re
+from pathlib import Path
+
+import nbclient
+import pytest
+from myst_nb.core.read import read_myst_markdown_notebook
+
+from pzboek import paths
+
+CHAPTERS = sorted((paths.ROOT / "chapters").glob("0*.md"))
+CAPTIONS = {
+    "02_maatschappelijk_waardevol_werk": [
+        "Figuur 1 Uitgangspunten maatschappelijk waardevol werk (afgeronde %)",
+        "Figuur 2 Maatschappelijk waardevolle activiteiten (afgeronde %)"],
+    "03_overvraagde_overheid": ["Figuur 3 Lokale maatschappelijke kwesties (afgeronde %)"],
+    "04_organiseren": [
+        "Figuur 4 Organisatie van maatschappelijk waardevol werk (afgeronde %)",
+        "Figuur 5 Rolverdeling organisatie van maatschappelijk waardevol werk, naar onderwijsniveau (afgeronde %)"],
+    "05_financieren": [
+        "Figuur 6 Financiering maatschappelijk waardevol werk (afgeronde %)",
+        "Figuur 7 Rolverdeling financiering van maatschappelijk waardevol werk, naar onderwijsniveau (afgeronde %)"],
+}
+# Sentences of the original, with their numbers, as a reader sees them on the page.
+SENTENCES = {
+    "01_vooraf": ["onder 1.004 Nederlandse burgers", "zelfredzaamheid van mensen", "no-riskpolissen"],
+    "02_maatschappelijk_waardevol_werk": [
+        "maatschappelijke kwesties (beide 63%)", "‘slechts’ 14% van mening is", "eenzame ouderen (96%)",
+        "verzorgingstehuizen (88%)", "overweg kunnen (87%)", "instemming kunnen rekenen (83%)",
+        "geeft 19% vervolgens aan", "(volgens 81% van de respondenten)", "eveneens een op de vijf burgers",
+        "sociaal-culturele werkzaamheden", "arbeids- en zorgdomein"],
+    "03_overvraagde_overheid": ["‘slechts’ 22% van de respondenten", "‘slechts’ 24% van mening",
+                                "vindt 30% van de Nederlanders", "publiek-private inspanningen"],
+    "04_organiseren": [
+        "betaald moet worden (76%)", "7% van de laagst geschoolden tegenover 5% van de hoogst geschoolden",
+        "(79% van de mannen is, onvoorwaardelijk,", "tegen 74% van de vrouwen", "(80%, respectievelijk 74%)",
+        "volgens 68% van de burgers", "ongeveer een derde van mening", "ongeveer een kwart ziet",
+        "55-plussers", "55-minners"],
+    "05_financieren": ["In totaal is 42% het ermee eens", "bedrijfsleven (39%)", "hogere belastingen (13%)"],
+    "06_denktank": ["werk (76%)", "publiek-privaat initiatief"],
+}
+
+
+def page_text(html_dir: Path, stem: str) -> str:
+    html = (html_dir / "chapters" / f"{stem}.html").read_text(encoding="utf-8")
+    text = re.sub(r"<script.*?</script>|<style.*?</style>|<svg.*?</svg>", " ", html, flags=re.S)
+    text = re.sub(r"<[^>]+>", "", text)
+    text = text.replace("\xa0", " ").replace("&amp;", "&")
+    return re.sub(r"\s+", " ", text)
+
+
+def execute(chapter: Path):
+    notebook = read_myst_markdown_notebook(chapter.read_text(encoding="utf-8"))
+    client = nbclient.NotebookClient(notebook, kernel_name="python3", timeout=300,
+                                     resources={"metadata": {"path": str(chapter.parent)}})
+    return client.execute()
+
+
+def glued(notebook, key: str) -> str:
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            if output.get("metadata", {}).get("scrapbook", {}).get("name") == key:
+                return next(v for k, v in output["data"].items() if k.endswith("text/markdown"))
+    raise KeyError(key)
+
+
+def test_six_chapters_in_order_with_the_reports_titles(built_book):
+    titles = [re.search(r"<h1>(.*?)<a", (built_book / "chapters" / f"{c.stem}.html").read_text()).group(1)
+              for c in CHAPTERS]
+    assert [re.sub(r"<[^>]+>", "", t) for t in titles] == [f"{i}. {title}" for i, title in enumerate([
+        "Vooraf: participatiezekerheid", "Wat is maatschappelijk waardevol werk?",
+        "De overvraagde (én onbetrouwbare) overheid", "Hoe gaan we het organiseren?",
+        "Hoe gaan we het financieren?", "Oprichting denktank en ontwikkeling van publiek-privaat initiatief"], start=1)]
+
+
+@pytest.mark.parametrize("stem", SENTENCES)
+def test_pages_carry_the_original_sentences_with_their_numbers(built_book, stem):
+    text = page_text(built_book, stem)
+    for sentence in SENTENCES[stem]:
+        assert sentence in text
+
+
+@pytest.mark.parametrize("stem", CAPTIONS)
+def test_each_figure_caption_is_in_its_chapter(built_book, stem):
+    text = page_text(built_book, stem)
+    for caption in CAPTIONS[stem]:
+        assert caption.replace("Figuur ", "Figuur ", 1) in text.replace("Figuur  ", "Figuur ")
+
+
+def test_pages_are_dutch_and_clean(built_book):
+    for page in [built_book / "index.html", *(built_book / "chapters").glob("*.html")]:
+        html = page.read_text(encoding="utf-8")
+        assert '<html lang="nl"' in html
+        assert "Search this book" not in html and "Zoeken in dit boek" in html
+        assert "Traceback" not in html and "stderr" not in html and "Warning" not in html
+        assert "Show code" not in html
+
+
+def test_citations_and_bibliography(built_book):
+    text = page_text(built_book, "01_vooraf")
+    assert "(Verhoeven, 2018)" in text
+    assert "Publieke zaken in de marktsamenleving" in page_text(built_book, "06_denktank")
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
+def test_chapter_executes_in_a_fresh_kernel(chapter, monkeypatch):
+    monkeypatch.delenv("PZ_SURVEY", raising=False)
+    notebook = execute(chapter)
+    errors = [o for c in notebook.cells for o in c.get("outputs", []) if o["output_type"] == "error"
+              or o.get("name") == "stderr"]
+    assert not errors
+
+
+def test_glued_numbers_come_from_the_configured_file(write_variant, monkeypatch):
+    """With a file in which fewer people want paid work, chapter 4's sentence changes with it."""
+    def fewer_in_favour(data):
+        favour = data.index[data["betalen"] == 1]
+        data.loc[favour[:150], "betalen"] = 3
+        return data
+    monkeypatch.setenv("PZ_SURVEY", str(write_variant(fewer_in_favour)))
+    changed = execute(paths.ROOT / "chapters" / "04_organiseren.md")
+    monkeypatch.delenv("PZ_SURVEY")
+    original = execute(paths.ROOT / "chapters" / "04_organiseren.md")
+    assert glued(original, "betalen_onvoorwaardelijk") == "76%"
+    new = int(glued(changed, "betalen_onvoorwaardelijk").rstrip("%"))
+    assert 58 <= new <= 66
+    assert glued(changed, "fig4_overheid") == glued(original, "fig4_overheid")
