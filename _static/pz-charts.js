@@ -52,22 +52,31 @@
     return s;
   }
 
+  // One render at a time per figure; a width or theme change during a render is picked up right after it.
   function render(figure) {
+    if (figure.pzBusy) { figure.pzAgain = true; return figure.pzBusy; }
     var target = figure.querySelector(".pz-chart");
-    var spec = JSON.parse(figure.querySelector("script.pz-spec").textContent);
     var width = target.clientWidth;
     if (!width) return Promise.resolve(); // hidden: rendered when it becomes visible
     var key = width + (isDark() ? "d" : "l");
     if (figure.dataset.rendered === key) return Promise.resolve();
-    figure.dataset.rendered = key;
-    return window.vegaEmbed(target, themed(spec, width), {
-      actions: false, renderer: "svg", formatLocale: NL, logLevel: window.vega.Error,
+    var spec = JSON.parse(figure.querySelector("script.pz-spec").textContent);
+    // logLevel 1 is vega.Error; the self-hosted bundle exports vegaEmbed but leaves window.vega null.
+    figure.pzBusy = window.vegaEmbed(target, themed(spec, width), {
+      actions: false, renderer: "svg", formatLocale: NL, logLevel: 1,
       tooltip: { theme: isDark() ? "dark" : "light" }
     }).then(function (result) {
       if (figure.pzView) figure.pzView.finalize();
       figure.pzView = result.view;
+      figure.dataset.rendered = key;
       figure.classList.add("pz-live");
+    }, function (err) {
+      console.warn("pz-charts: " + (err && err.message || err)); // the static SVG is gone only if vega drew something
+    }).then(function () {
+      figure.pzBusy = null;
+      if (figure.pzAgain) { figure.pzAgain = false; return render(figure); }
     });
+    return figure.pzBusy;
   }
 
   function start() {

@@ -5,7 +5,7 @@ import pandas as pd
 from IPython.display import HTML, Markdown
 from myst_nb import glue
 
-from . import dutch
+from . import appendix, dutch
 from .charts import build_figure
 from .data import load_weighted_survey
 from .published import load_published
@@ -56,4 +56,8 @@ class Hoofdstuk:
         glue(f"figuur{number}", build_figure(self.survey, number), display=False)
 
     def tabel_samenstelling(self) -> HTML:
-        return HTML(self.survey.composition().to_html(index=False, classes="pz-tabel", border=0))
+        return HTML(appendix.composition(self.survey))
+
+    def toetsen(self) -> HTML:
+        """The group differences this chapter's text claims, tested (addition to the original)."""
+        return HTML(appendix.group_tests(self.survey, self.number))

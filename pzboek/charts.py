@@ -16,7 +16,7 @@ import pandas as pd
 import vl_convert as vlc
 
 from . import dutch
-from .estimates import WeightedSurvey
+from .estimates import MIN_BASE, WeightedSurvey
 from .published import load_published
 
 TITLES = {
@@ -31,6 +31,8 @@ TITLES = {
 }
 RECONSTRUCTED_NOTE = ("* Gereconstrueerde waarde: het oorspronkelijke rapport noemt dit getal niet in de tekst "
                       "en de figuur zelf is verloren gegaan; de waarde is zo gekozen dat ze past bij wat de tekst zegt.")
+SMALL_BASE_MARK = "†"
+SMALL_BASE_NOTE = f"{SMALL_BASE_MARK} Gebaseerd op minder dan {MIN_BASE} respondenten: alleen indicatief."
 SOURCE_LABELS = {"tekst": "rapporttekst", "reconstructie": "gereconstrueerd"}
 # Light-mode palette (WCAG AA: text and bar edges at least 4.5:1 on white); pz-charts.js swaps in the dark one.
 TEXT_COLOUR, MUTED_COLOUR = "#1a1a1a", "#595959"
@@ -57,7 +59,7 @@ def figure_table(survey: WeightedSurvey, number: int) -> pd.DataFrame:
             "bovengrens": round(est.upper * 100, 1),
             "n": est.n,
             "bron": SOURCE_LABELS[row.bron],
-            "label": dutch.procent(est.share) + ("*" if reconstructed else ""),
+            "label": dutch.procent(est.share) + ("*" if reconstructed else "") + (SMALL_BASE_MARK if est.small_base else ""),
             "interval": f"{dutch.getal(est.lower * 100, 1)}–{dutch.getal(est.upper * 100, 1)}%",
             "n_tekst": dutch.getal(est.n),
         })
@@ -123,43 +125,56 @@ def static_svg(spec: dict) -> str:
     return vlc.vegalite_to_svg(spec, format_locale="nl-NL")
 
 
+def html_table(frame: pd.DataFrame, caption: str) -> str:
+    """An accessible HTML table (caption, column headers) of already formatted values."""
+    head = "".join(f'<th scope="col">{html.escape(str(c))}</th>' for c in frame.columns)
+    body = "".join("<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in row) + "</tr>"
+                   for row in frame.itertuples(index=False))
+    return (f'<table class="pz-tabel"><caption>{html.escape(caption)}</caption>'
+            f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
+
+
 @dataclass
 class Figure:
-    """A figure as a chapter page shows it; myst-nb embeds its HTML through glue."""
+    """A chart as a page shows it (static SVG, spec, table toggle, notes, downloads); glued by myst-nb."""
 
-    number: int
-    table: pd.DataFrame
+    key: str  # file name of the downloads, e.g. figuur1
     spec: dict
-
-    def table_html(self) -> str:
-        grouped = bool(self.table["groep"].any())
-        head = ["Categorie", *(["Onderwijsniveau"] if grouped else []), "Percentage", "95%-interval",
-                "Respondenten (ongewogen)", "Bron"]
-        body = "".join(
-            "<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in
-                             [r.categorie, *([r.groep] if grouped else []), r.label, r.interval, r.n_tekst, r.bron]) + "</tr>"
-            for r in self.table.itertuples()
-        )
-        return (f'<table class="pz-tabel"><caption>Cijfers bij figuur {self.number} (gewogen)</caption><thead><tr>'
-                + "".join(f'<th scope="col">{h}</th>' for h in head) + f"</tr></thead><tbody>{body}</tbody></table>")
+    table: pd.DataFrame  # formatted for readers
+    caption: str
+    notes: tuple[str, ...] = ()
+    downloads: bool = True
 
     def _repr_html_(self) -> str:
         spec_json = json.dumps(self.spec, ensure_ascii=False).replace("</", "<\\/")
-        links = " · ".join(
-            f'<a href="../downloads/figuur{self.number}.{fmt}" download>{fmt.upper()}</a>' for fmt in DOWNLOAD_FORMATS)
-        note = (f'<p class="pz-noot">{RECONSTRUCTED_NOTE}</p>'
-                if (self.table["bron"] == SOURCE_LABELS["reconstructie"]).any() else "")
+        notes = "".join(f'<p class="pz-noot">{html.escape(n)}</p>' for n in self.notes)
+        links = " · ".join(f'<a href="../downloads/{self.key}.{fmt}" download>{fmt.upper()}</a>' for fmt in DOWNLOAD_FORMATS)
+        downloads = f'<p class="pz-downloads">Downloads: {links}</p>' if self.downloads else ""
         return (
             f'<div class="pz-figuur"><div class="pz-chart">{static_svg(self.spec)}</div>'
-            f'<script type="application/json" class="pz-spec">{spec_json}</script>{note}'
-            f'<details class="pz-tabel-toggle"><summary>Tabel</summary>{self.table_html()}</details>'
-            f'<p class="pz-downloads">Downloads: {links}</p></div>'
+            f'<script type="application/json" class="pz-spec">{spec_json}</script>{notes}'
+            f'<details class="pz-tabel-toggle"><summary>Tabel</summary>{html_table(self.table, self.caption)}</details>'
+            f"{downloads}</div>"
         )
 
 
 def build_figure(survey: WeightedSurvey, number: int) -> Figure:
     table = figure_table(survey, number)
-    return Figure(number, table, chart_spec(number, table))
+    grouped = bool(table["groep"].any())
+    shown = pd.DataFrame({
+        "Categorie": table["categorie"],
+        **({"Onderwijsniveau": table["groep"]} if grouped else {}),
+        "Percentage": table["label"],
+        "95%-interval": table["interval"],
+        "Respondenten (ongewogen)": table["n_tekst"],
+        "Bron": table["bron"],
+    })
+    notes = []
+    if (table["bron"] == SOURCE_LABELS["reconstructie"]).any():
+        notes.append(RECONSTRUCTED_NOTE)
+    if table["label"].str.contains(SMALL_BASE_MARK).any():
+        notes.append(SMALL_BASE_NOTE)
+    return Figure(f"figuur{number}", chart_spec(number, table), shown, f"Cijfers bij figuur {number} (gewogen)", tuple(notes))
 
 
 def write_downloads(survey: WeightedSurvey, folder: Path) -> None:
@@ -168,6 +183,7 @@ def write_downloads(survey: WeightedSurvey, folder: Path) -> None:
     for number in TITLES:
         figure = build_figure(survey, number)
         columns = ["categorie", "groep", "percentage", "ondergrens", "bovengrens", "n", "bron"]
-        figure.table[columns].to_csv(folder / f"figuur{number}.csv", index=False, sep=";", decimal=",", encoding="utf-8-sig")
+        figure_table(survey, number)[columns].to_csv(
+            folder / f"figuur{number}.csv", index=False, sep=";", decimal=",", encoding="utf-8-sig")
         (folder / f"figuur{number}.svg").write_text(static_svg(figure.spec), encoding="utf-8")
         (folder / f"figuur{number}.png").write_bytes(vlc.vegalite_to_png(figure.spec, scale=2, format_locale="nl-NL"))

@@ -22,7 +22,7 @@ def inputs_digest() -> str:
     """Hash of everything the chapters' numbers depend on besides the chapter files themselves."""
     digest = hashlib.sha256()
     survey = paths.survey_path()
-    files = [paths.CODEBOOK, paths.MARGINS, paths.PUBLISHED, *sorted((paths.ROOT / "pzboek").glob("*.py"))]
+    files = [paths.CODEBOOK, paths.MARGINS, paths.PUBLISHED, paths.COMPARISONS, *sorted((paths.ROOT / "pzboek").glob("*.py"))]
     digest.update(str(survey).encode())
     for path in [survey, *files]:
         digest.update(path.name.encode())

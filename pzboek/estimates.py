@@ -22,6 +22,7 @@ from .survey import Codebook, SurveyError
 from .weighting import Margin, Weighting, weighting_frame
 
 Z95 = stats.norm.ppf(0.975)
+MIN_BASE = 50  # subgroup cells with fewer unweighted respondents are flagged
 _SUBGROUP = re.compile(r"^(\w+)\s*(>=|<=|=|<|>)\s*(\d+)$")
 _OPS = {"=": np.equal, ">=": np.greater_equal, "<=": np.less_equal, "<": np.less, ">": np.greater}
 
@@ -32,6 +33,11 @@ class Estimate:
     lower: float  # 95% interval
     upper: float
     n: int  # unweighted respondents in the base
+
+    @property
+    def small_base(self) -> bool:
+        """Fewer than MIN_BASE respondents: shown with a warning mark, never as a plain number."""
+        return self.n < MIN_BASE
 
     @property
     def percent(self) -> int:
@@ -56,9 +62,12 @@ class WeightedSurvey:
     @cached_property
     def calibration_matrix(self) -> np.ndarray:
         """Dummies of every raking category (first category of each dimension left out) plus a constant."""
+        constant = np.ones((len(self.data), 1))
+        if not self.margins:
+            return constant
         frame = weighting_frame(self.data, self.margins)
         dummies = pd.get_dummies(frame.astype("category"), drop_first=True, dtype=float)
-        return np.column_stack([np.ones(len(frame)), dummies.to_numpy()])
+        return np.column_stack([constant, dummies.to_numpy()])
 
     def composition(self) -> pd.DataFrame:
         """Raw sample, weighted sample and population target per weighting category (Dutch labels)."""
@@ -117,15 +126,15 @@ class WeightedSurvey:
         lower, upper = _logit_interval(share, se)
         return Estimate(share, lower, upper, n)
 
-    def compare_groups(self, variable: str, codes, by: str) -> GroupTest:
-        """Design-adjusted Wald test that the share of `codes` is equal in every category of `by`.
+    def compare_groups(self, variable: str, codes, groups: list[str]) -> GroupTest:
+        """Design-adjusted Wald test that the share of `codes` is equal in every subgroup of `groups`.
 
-        The Wald statistic uses the linearised covariance of the group shares (equivalent to a Rao-Scott
-        adjusted chi-square for a 2 x k table); reported as an F statistic with (k-1, n-1) degrees of freedom.
+        The Wald statistic uses the linearised covariance of the group shares (for a 2 x k table this is
+        the design-based equivalent of a Rao-Scott corrected chi-square); it is referred to an F
+        distribution with (k-1, n-1) degrees of freedom, as R's svychisq(statistic = "Wald") does.
         """
         codes = tuple(codes) if isinstance(codes, (list, tuple)) else (codes,)
-        groups = [g for g in np.unique(self.data[by].dropna())]
-        results = [self._linearised(variable, codes, self.data[by].to_numpy() == g) for g in groups]
+        results = [self._linearised(variable, codes, self.subgroup(g)) for g in groups]
         shares = np.array([r[0] for r in results])
         z = np.column_stack([r[1] for r in results])
         n = len(z)
@@ -134,8 +143,7 @@ class WeightedSurvey:
         diff = contrast @ shares
         wald = float(diff @ np.linalg.solve(contrast @ cov @ contrast.T, diff))
         df1 = len(groups) - 1
-        f = wald / df1
-        return GroupTest(f, df1, n - 1, float(stats.f.sf(f, df1, n - 1)))
+        return GroupTest(wald / df1, df1, n - 1, float(stats.f.sf(wald / df1, df1, n - 1)))
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ DATA = ROOT / "data"
 CODEBOOK = DATA / "codebook.yml"
 MARGINS = DATA / "margins.yml"
 PUBLISHED = DATA / "published_figures.csv"
+COMPARISONS = DATA / "vergelijkingen.csv"
 STANDIN_SURVEY = DATA / "participatiezekerheid_2019.sav"
 
 

@@ -43,3 +43,13 @@ def validate_published(codebook, path: Path = paths.PUBLISHED) -> None:
         subgroup_variable = re.split(r"[<>=]", row.subgroep)[0].strip() if row.subgroep else None
         if subgroup_variable and subgroup_variable not in codebook.variables:
             raise SurveyError(f"{path}: row '{row.sleutel}' has subgroup '{row.subgroep}' on an unknown variable")
+
+
+@cache
+def load_comparisons(path: Path = paths.COMPARISONS) -> pd.DataFrame:
+    """The group differences the text claims, each to be tested (data/vergelijkingen.csv)."""
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    table["hoofdstuk"] = table["hoofdstuk"].astype(int)
+    table["codes"] = table["categorie"].map(lambda c: tuple(int(x) for x in c.split(";")))
+    table["groepen"] = table["groepen"].str.split("|")
+    return table

@@ -126,3 +126,29 @@ def test_glued_numbers_come_from_the_configured_file(write_variant, monkeypatch)
     new = int(glued(changed, "betalen_onvoorwaardelijk").rstrip("%"))
     assert 58 <= new <= 66
     assert glued(changed, "fig4_overheid") == glued(original, "fig4_overheid")
+
+
+def test_verantwoording_reports_the_weighting_of_the_configured_file(built_book, survey):
+    text = (built_book / "chapters" / "verantwoording.html").read_text(encoding="utf-8")
+    deff = f"{survey.weighting.design_effect:.2f}".replace(".", ",")
+    assert f"is {deff}" in page_text(built_book, "verantwoording")
+    assert f"{round(survey.weighting.effective_n)} personen" in page_text(built_book, "verantwoording")
+    assert "Bevolkingscijfers waarop is gewogen" in text and "benadering (ander jaar" in text
+    assert "Gereconstrueerde figuurwaarden" in text and "vervangend bestand" in text
+    assert text.count('class="pz-figuur"') == 1  # the weight distribution
+
+
+def test_codebook_lists_every_variable_with_counts(built_book, survey):
+    text = page_text(built_book, "codeboek")
+    for name, var in survey.codebook.variables.items():
+        if var.kind != "id":
+            assert f"{name}: " in text
+    men = int((survey.data["geslacht"] == 1).sum())
+    html = (built_book / "chapters" / "codeboek.html").read_text(encoding="utf-8")
+    assert f"<td>1</td><td>man</td><td>{men}</td>" in html
+
+
+@pytest.mark.parametrize("stem,claims", [("04_organiseren", 6), ("05_financieren", 3)])
+def test_group_differences_are_tested_beside_the_text(built_book, stem, claims):
+    text = page_text(built_book, stem)
+    assert text.count("verschil statistisch significant") + text.count("verschil niet significant") == claims
