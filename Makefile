@@ -3,13 +3,14 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 JB_FLAGS := -W -n --keep-going
+# The shared package is imported from this checkout (also by the notebook kernels), never from site-packages.
+export PYTHONPATH := $(CURDIR)
 
 .PHONY: book test serve bench standin lock clean
 
-$(VENV)/.installed: requirements.txt pyproject.toml
+$(VENV)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes -r requirements.txt
-	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $@
 
 # The survey file is checked first; a bad file stops here with one line, before any notebook runs.
@@ -23,8 +24,16 @@ test: $(VENV)/.installed
 serve: book
 	$(BIN)/python -m http.server --directory _build/html --bind 127.0.0.1 8000
 
+# Build times of this book against a plain six-chapter book, then Lighthouse on every page (bench/run.py).
+# Options through BENCH_ARGS, e.g. `make bench BENCH_ARGS="--rounds 5"` or `BENCH_ARGS=--no-lighthouse`.
 bench: $(VENV)/.installed
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# actionlint on the GitHub workflows (tests/test_workflows.py runs it too, in `make test`).
+ACTIONLINT := $(BIN)/actionlint
+.PHONY: lint-workflows
+lint-workflows: $(VENV)/.installed
+	$(ACTIONLINT) .github/workflows/*.yml
 
 # Regenerate the stand-in survey file from the codebook, margins and published-figures table.
 standin: $(VENV)/.installed

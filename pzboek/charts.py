@@ -63,6 +63,9 @@ def figure_table(survey: WeightedSurvey, number: int) -> pd.DataFrame:
             "interval": f"{dutch.getal(est.lower * 100, 1)}–{dutch.getal(est.upper * 100, 1)}%",
             "n_tekst": dutch.getal(est.n),
         })
+        r = records[-1]
+        r["beschrijving"] = (f"{r['categorie']}{', ' + r['groep'] if r['groep'] else ''}: {r['label'].rstrip('*†')}"
+                             f"{' (gereconstrueerd)' if reconstructed else ''}, 95%-interval {r['interval']}")
     table = pd.DataFrame(records)
     if not table["groep"].any():
         table = table.sort_values("percentage", ascending=False, kind="stable")
@@ -87,13 +90,14 @@ def chart_spec(number: int, table: pd.DataFrame) -> dict:
         alt.Tooltip("bron:N", title="Bron"),
     ]
     base = alt.Chart(table).encode(
-        y=alt.Y("categorie:N", sort=order, title=None, axis=alt.Axis(labelLimit=230, labelFontSize=12)),
+        # Vega's own aria labels are English; screen readers get the Dutch description and bar labels instead
+        y=alt.Y("categorie:N", sort=order, title=None, axis=alt.Axis(labelLimit=230, labelFontSize=12, aria=False)),
         x=alt.X("percentage:Q", title="Percentage", scale=alt.Scale(domain=[0, 100]),
-                axis=alt.Axis(values=[0, 25, 50, 75, 100], labelExpr="datum.value + '%'")),
+                axis=alt.Axis(values=[0, 25, 50, 75, 100], labelExpr="datum.value + '%'", aria=False)),
         tooltip=tooltip,
     )
     colour = (alt.Color("groep:N", sort=list(dict.fromkeys(table["groep"])), title="Onderwijsniveau",
-                        scale=alt.Scale(range=SERIES_COLOURS), legend=alt.Legend(orient="bottom"))
+                        scale=alt.Scale(range=SERIES_COLOURS), legend=alt.Legend(orient="bottom", aria=False))
               if grouped else alt.value(SERIES_COLOURS[0]))
     reconstructed = alt.datum.bron == SOURCE_LABELS["reconstructie"]
     bars = base.mark_bar(strokeWidth=1.5).encode(
@@ -101,9 +105,10 @@ def chart_spec(number: int, table: pd.DataFrame) -> dict:
         stroke=colour.to_dict() | {"legend": None} if grouped else colour,
         fillOpacity=alt.condition(reconstructed, alt.value(0.35), alt.value(1.0)),
         strokeDash=alt.condition(reconstructed, alt.value([4, 2]), alt.value([1, 0])),
+        description=alt.Description("beschrijving:N"),
     )
     text = (alt.Text("tekst:N") if grouped else alt.Text("label:N"))
-    labels = base.mark_text(align="left", dx=4, fontSize=12).encode(text=text)
+    labels = base.mark_text(align="left", dx=4, fontSize=12, aria=False).encode(text=text)
     if grouped:
         bars = bars.encode(yOffset=alt.YOffset("groep:N", sort=list(dict.fromkeys(table["groep"]))))
         labels = labels.encode(yOffset=alt.YOffset("groep:N", sort=list(dict.fromkeys(table["groep"])))).transform_calculate(

@@ -24,22 +24,45 @@ def _write_vega_bundle(outdir: Path) -> None:
 
 
 def _write_downloads(outdir: Path) -> None:
-    from .charts import write_downloads
     from .check import inputs_digest
-    from .data import load_weighted_survey
 
     folder = outdir / "downloads"
     marker = folder / ".inputs-digest"
     digest = inputs_digest()
     if marker.exists() and marker.read_text() == digest:
         return
+    from .charts import write_downloads
+    from .data import load_weighted_survey
+
     write_downloads(load_weighted_survey(), folder)
     marker.write_text(digest)
+
+
+# Interface strings that the themes and myst-nb hard-code in English (not reachable through
+# locale/nl/LC_MESSAGES/sphinx.po, which translates the rest).
+HARDCODED_UI = {
+    'aria-label="Main"': 'aria-label="Hoofdmenu"',
+    '<nav aria-label="Page">': '<nav aria-label="Pagina">',
+    'aria-label="Toggle hidden content"': 'aria-label="Verborgen inhoud tonen of verbergen"',
+}
+
+
+def _translate_hardcoded_ui(outdir: Path) -> None:
+    files = [*outdir.rglob("*.html"), outdir / "_static" / "togglebutton.js"]
+    for path in files:
+        if not path.exists():
+            continue
+        text = original = path.read_text(encoding="utf-8")
+        for english, dutch in HARDCODED_UI.items():
+            text = text.replace(english, dutch)
+        if text != original:
+            path.write_text(text, encoding="utf-8")
 
 
 def build_finished(app, exception) -> None:
     if exception is None and app.builder.format == "html":
         outdir = Path(app.outdir)
+        _translate_hardcoded_ui(outdir)
         _write_vega_bundle(outdir)
         _write_downloads(outdir)
 

@@ -14,6 +14,8 @@ from pzboek.survey import read_sav
 
 ROOT = paths.ROOT
 BIN = Path(sys.executable).parent
+# notebook kernels and subprocesses import pzboek from this checkout, as under `make`
+os.environ["PYTHONPATH"] = str(ROOT)
 
 
 @pytest.fixture(scope="session")
@@ -52,6 +54,7 @@ def built_book() -> Path:
     """The book built the way `make book` builds it, into _build/html."""
     env = {k: v for k, v in os.environ.items() if k != "PZ_SURVEY"}
     subprocess.run([sys.executable, "-m", "pzboek.check"], cwd=ROOT, env=env, check=True)
+    # the build must find every notebook already executed by the check step (both cores used there)
     result = subprocess.run([str(BIN / "jupyter-book"), "build", ".", "-W", "-n", "--keep-going"],
                             cwd=ROOT, env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
