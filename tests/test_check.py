@@ -1,0 +1,63 @@
+"""The pre-build step: stale cached notebooks are dropped whenever an input of the numbers changes."""
+import shutil
+
+import pytest
+
+from pzboek import check, paths
+
+
+@pytest.fixture
+def sandbox(tmp_path, monkeypatch):
+    """check.main() working on copies of the data files, with its own stamp and cache folders."""
+    data = tmp_path / "data"
+    shutil.copytree(paths.DATA, data)
+    for name in ["CODEBOOK", "MARGINS", "PUBLISHED", "COMPARISONS", "STANDIN_SURVEY"]:
+        monkeypatch.setattr(paths, name, data / getattr(paths, name).name)
+    monkeypatch.delenv("PZ_SURVEY", raising=False)
+    monkeypatch.setattr(check, "BUILD", tmp_path / "_build")
+    monkeypatch.setattr(check, "STAMP", tmp_path / "_build" / ".inputs-digest")
+    monkeypatch.setattr(check, "JUPYTER_CACHE", tmp_path / "_build" / ".jupyter_cache")
+    monkeypatch.setattr(check, "check_inputs", lambda: None)
+    runs = []
+    monkeypatch.setattr(check, "execute_notebooks", lambda notebooks: runs.append(len(notebooks)))
+    check.JUPYTER_CACHE.mkdir(parents=True)
+    (check.JUPYTER_CACHE / "marker").write_text("cached outputs")
+    check.main()
+    (check.JUPYTER_CACHE).mkdir(exist_ok=True)
+    (check.JUPYTER_CACHE / "marker").write_text("cached outputs")
+    return data, runs
+
+
+def cache_survives() -> bool:
+    return (check.JUPYTER_CACHE / "marker").exists()
+
+
+def test_nothing_changed_keeps_the_cache_and_runs_nothing(sandbox):
+    _, runs = sandbox
+    assert check.main() == 0
+    assert cache_survives() and runs == [len(check.book_notebooks())]
+
+
+@pytest.mark.parametrize("name", ["participatiezekerheid_2019.sav", "codebook.yml", "margins.yml",
+                                  "published_figures.csv", "vergelijkingen.csv"])
+def test_changed_data_file_clears_the_cache(sandbox, name):
+    data, _ = sandbox
+    with open(data / name, "ab") as handle:
+        handle.write(b"\n" if name.endswith((".yml", ".csv")) else b"\0")
+    assert check.main() == 0
+    assert not cache_survives()
+
+
+def test_changed_package_clears_the_cache(sandbox, monkeypatch):
+    digest = check.inputs_digest()
+    monkeypatch.setattr(check, "inputs_digest", lambda: digest[::-1])
+    check.main()
+    assert not cache_survives()
+
+
+def test_other_survey_file_clears_the_cache(sandbox, tmp_path, monkeypatch):
+    other = tmp_path / "echt.sav"
+    shutil.copy(paths.STANDIN_SURVEY, other)
+    monkeypatch.setenv("PZ_SURVEY", str(other))
+    check.main()
+    assert not cache_survives()
