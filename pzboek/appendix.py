@@ -81,9 +81,7 @@ def margin_sources(survey: WeightedSurvey) -> str:
 
 
 def composition(survey: WeightedSurvey) -> str:
-    frame = survey.composition()
-    frame["Soort bevolkingscijfer"] = frame["Soort bevolkingscijfer"].map(KIND_LABELS)
-    return html_table(frame, "Samenstelling: ongewogen steekproef, gewogen steekproef en bevolking")
+    return html_table(survey.composition(), "Samenstelling: ongewogen steekproef, gewogen steekproef en bevolking")
 
 
 def weight_figure(survey: WeightedSurvey) -> Figure:

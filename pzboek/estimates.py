@@ -88,7 +88,6 @@ class WeightedSurvey:
                     "Steekproef ongewogen": dutch.procent(inside.mean(), 1),
                     "Steekproef gewogen": dutch.procent(w[inside].sum() / w.sum(), 1),
                     "Bevolking": dutch.procent(target, 1),
-                    "Soort bevolkingscijfer": margin.kind,
                 })
         return pd.DataFrame(rows)
 
