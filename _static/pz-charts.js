@@ -35,21 +35,36 @@
     s.width = Math.max(200, width);
     s.autosize = { type: "fit-x", contains: "padding" };
     if (width < 480) {
-      s.layer.forEach(function (layer) {
+      (s.layer || [s]).forEach(function (layer) {
         if (layer.encoding && layer.encoding.y && layer.encoding.y.axis) layer.encoding.y.axis.labelLimit = Math.round(width * 0.4);
       });
     }
     if (isDark()) {
-      var c = s.config;
+      var c = s.config = s.config || {};
+      ["axis", "legend", "text", "title"].forEach(function (k) { c[k] = c[k] || {}; });
+      c.title.color = DARK.text;
       ["labelColor", "titleColor"].forEach(function (k) { c.axis[k] = DARK.text; c.legend[k] = DARK.text; });
       c.axis.gridColor = DARK.grid; c.axis.domainColor = DARK.muted; c.axis.tickColor = DARK.muted;
       c.text.color = DARK.text;
-      var light = JSON.stringify(spec.layer);
+      // swap the series colours in s (not spec), so the narrow-screen labelLimit above is kept
       var map = {};
       ["#1f5fa8", "#b34700", "#2e7d32"].forEach(function (hex, i) { map[hex] = DARK.series[i]; });
-      s.layer = JSON.parse(light.replace(/#1f5fa8|#b34700|#2e7d32/g, function (m) { return map[m]; }));
+      if (s.layer) s.layer = JSON.parse(JSON.stringify(s.layer).replace(/#1f5fa8|#b34700|#2e7d32/gi, function (m) { return map[m.toLowerCase()]; }));
     }
     return s;
+  }
+
+  // Autosize "fit-x" only makes room for axes and legends; the value labels right of the bars can run past
+  // the plot and get cut off at the SVG edge. Widen the right padding by the overhang, so the plot shrinks.
+  // A label moves left by only part of that (its value's share of the axis), hence a few rounds.
+  function fitMarks(view, width, round) {
+    round = round || 0;
+    var pad = view.padding(); // the SVG's content starts at padding.left + origin
+    var overhang = Math.ceil(pad.left + view.origin()[0] + view.scenegraph().root.bounds.x2 + 1 - width);
+    if (overhang <= 0 || round >= 4) return Promise.resolve(view);
+    // with autosize "fit" the width signal is the total width that the layout divides up
+    return view.padding({ top: pad.top, bottom: pad.bottom, left: pad.left, right: pad.right + overhang })
+      .width(width).runAsync().then(function () { return fitMarks(view, width, round + 1); });
   }
 
   // One render at a time per figure; a width or theme change during a render is picked up right after it.
@@ -65,6 +80,8 @@
     figure.pzBusy = window.vegaEmbed(target, themed(spec, width), {
       actions: false, renderer: "svg", formatLocale: NL, logLevel: 1,
       tooltip: { theme: isDark() ? "dark" : "light" }
+    }).then(function (result) {
+      return fitMarks(result.view, width).then(function () { return result; });
     }).then(function (result) {
       if (figure.pzView) figure.pzView.finalize();
       figure.pzView = result.view;

@@ -73,8 +73,7 @@ def figure_table(survey: WeightedSurvey, number: int) -> pd.DataFrame:
 
 
 def _description(number: int, table: pd.DataFrame) -> str:
-    parts = [f"{r.categorie}{' (' + r.groep + ')' if r.groep else ''}: {r.label}" for r in table.itertuples()]
-    return f"Figuur {number}. {TITLES[number]}. Staafdiagram; " + "; ".join(parts) + "."
+    return f"Figuur {number}. {TITLES[number]}. Staafdiagram; " + "; ".join(table["beschrijving"]) + "."
 
 
 def chart_spec(number: int, table: pd.DataFrame) -> dict:
@@ -127,7 +126,10 @@ def chart_spec(number: int, table: pd.DataFrame) -> dict:
 
 
 def static_svg(spec: dict) -> str:
-    return vlc.vegalite_to_svg(spec, format_locale="nl-NL")
+    """The chart as SVG (nl-NL numbers), labelled for screen readers as the live chart is."""
+    svg = vlc.vegalite_to_svg(spec, format_locale="nl-NL")
+    label = html.escape(spec.get("description", ""), quote=True)
+    return svg.replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1)
 
 
 def html_table(frame: pd.DataFrame, caption: str) -> str:

@@ -3,9 +3,9 @@
 1. Check the inputs. Prints one line naming the file and the variable or value at fault and exits 1
    when the survey file, codebook, margins or published-figures table cannot be used, so no notebook
    runs on a bad file.
-2. When the inputs changed since the last successful check, clear the executed-notebook cache: no page
-   keeps numbers from an older survey file, codebook or package (jupyter-cache alone only notices
-   edits to code cells).
+2. When the inputs changed since the last successful check, clear the executed-notebook cache and
+   Sphinx's saved doctrees: no page keeps numbers from an older survey file, codebook or package
+   (jupyter-cache alone only notices edits to code cells, Sphinx only edits to the page's own file).
 3. Execute the notebooks that are not in the cache on both cores (jupyter-cache's parallel executor);
    the Sphinx build then finds every notebook cached.
 Unchanged inputs and chapters cost only a hash: pandas is not even imported.
@@ -24,6 +24,7 @@ from . import paths
 BUILD = paths.ROOT / "_build"
 STAMP = BUILD / ".inputs-digest"
 JUPYTER_CACHE = BUILD / ".jupyter_cache"
+SPHINX_DOCTREES = BUILD / ".doctrees"  # Sphinx re-reads a page only when its source file changes
 EXECUTION_TIMEOUT = 300
 
 
@@ -90,7 +91,8 @@ def main() -> int:
         except SurveyError as err:
             print(f"error: {err}", file=sys.stderr)
             return 1
-        shutil.rmtree(JUPYTER_CACHE, ignore_errors=True)
+        for stale in (JUPYTER_CACHE, SPHINX_DOCTREES):
+            shutil.rmtree(stale, ignore_errors=True)
     BUILD.mkdir(exist_ok=True)
     execute_notebooks(notebooks)
     STAMP.write_text(f"{digest} {full_digest}")

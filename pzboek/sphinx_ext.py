@@ -38,23 +38,26 @@ def _write_downloads(outdir: Path) -> None:
     marker.write_text(digest)
 
 
-# Interface strings that the themes and myst-nb hard-code in English (not reachable through
-# locale/nl/LC_MESSAGES/sphinx.po, which translates the rest).
-HARDCODED_UI = {
+# Markup the themes, myst-nb and Sphinx hard-code, mended in the written pages:
+MARKUP_FIXES = {
+    # English interface strings that locale/nl/LC_MESSAGES/sphinx.po cannot reach
     'aria-label="Main"': 'aria-label="Hoofdmenu"',
     '<nav aria-label="Page">': '<nav aria-label="Pagina">',
     'aria-label="Toggle hidden content"': 'aria-label="Verborgen inhoud tonen of verbergen"',
+    # Sphinx's bibliography: a role="list" holding links, and the deprecated doc-biblioentry role
+    '<div role="list" class="citation-list">': '<div class="citation-list">',
+    ' role="doc-biblioentry"': "",
 }
 
 
-def _translate_hardcoded_ui(outdir: Path) -> None:
+def _fix_markup(outdir: Path) -> None:
     files = [*outdir.rglob("*.html"), outdir / "_static" / "togglebutton.js"]
     for path in files:
         if not path.exists():
             continue
         text = original = path.read_text(encoding="utf-8")
-        for english, dutch in HARDCODED_UI.items():
-            text = text.replace(english, dutch)
+        for wrong, right in MARKUP_FIXES.items():
+            text = text.replace(wrong, right)
         if text != original:
             path.write_text(text, encoding="utf-8")
 
@@ -62,7 +65,7 @@ def _translate_hardcoded_ui(outdir: Path) -> None:
 def build_finished(app, exception) -> None:
     if exception is None and app.builder.format == "html":
         outdir = Path(app.outdir)
-        _translate_hardcoded_ui(outdir)
+        _fix_markup(outdir)
         _write_vega_bundle(outdir)
         _write_downloads(outdir)
 
@@ -90,7 +93,18 @@ def _register_round_citations() -> None:
         "sphinxcontrib.bibtex.style.referencing", "author_year_round", RoundAuthorYear)
 
 
+def _drop_thebe(app, config=None) -> None:
+    """Jupyter Book 1 always loads sphinx-thebe. This book has no live code cells, and thebe's inline
+    script (included twice, a console SyntaxError) names a CDN host; so its hooks and assets go."""
+    for event, listeners in app.events.listeners.items():
+        for listener in list(listeners):
+            if getattr(listener.handler, "__module__", "").startswith("sphinx_thebe"):
+                app.disconnect(listener.id)
+    app.registry.css_files = [(name, attrs) for name, attrs in app.registry.css_files if "thebe" not in name]
+
+
 def setup(app):
     _register_round_citations()
+    app.connect("config-inited", _drop_thebe)  # once every extension, sphinx-thebe included, is set up
     app.connect("build-finished", build_finished)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -17,19 +17,21 @@ def sandbox(tmp_path, monkeypatch):
     monkeypatch.setattr(check, "BUILD", tmp_path / "_build")
     monkeypatch.setattr(check, "STAMP", tmp_path / "_build" / ".inputs-digest")
     monkeypatch.setattr(check, "JUPYTER_CACHE", tmp_path / "_build" / ".jupyter_cache")
+    monkeypatch.setattr(check, "SPHINX_DOCTREES", tmp_path / "_build" / ".doctrees")
     monkeypatch.setattr(check, "check_inputs", lambda: None)
     runs = []
     monkeypatch.setattr(check, "execute_notebooks", lambda notebooks: runs.append(len(notebooks)))
-    check.JUPYTER_CACHE.mkdir(parents=True)
-    (check.JUPYTER_CACHE / "marker").write_text("cached outputs")
     check.main()
-    (check.JUPYTER_CACHE).mkdir(exist_ok=True)
-    (check.JUPYTER_CACHE / "marker").write_text("cached outputs")
+    for folder in (check.JUPYTER_CACHE, check.SPHINX_DOCTREES):
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "marker").write_text("from the last build")
     return data, runs
 
 
 def cache_survives() -> bool:
-    return (check.JUPYTER_CACHE / "marker").exists()
+    kept = [(folder / "marker").exists() for folder in (check.JUPYTER_CACHE, check.SPHINX_DOCTREES)]
+    assert kept[0] == kept[1], "notebook cache and Sphinx doctrees must be dropped together"
+    return kept[0]
 
 
 def test_nothing_changed_keeps_the_cache_and_runs_nothing(sandbox):

@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from pzboek import check
+
 ROOT = Path(__file__).resolve().parents[1]
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
 PAGES = ROOT / ".github" / "workflows" / "pages.yml"
@@ -108,11 +110,15 @@ def test_pages_deploys_with_pages_and_id_token_permissions(pages):
 
 
 def test_caches_of_venv_and_executed_notebooks(pages):
-    caches = steps(pages["jobs"]["build"], "actions/cache")
-    by_path = {str(c["with"]["path"]).strip(): c["with"] for c in caches}
-    assert "hashFiles('requirements.txt')" in by_path[".venv"]["key"]
-    notebooks = by_path.get("_build/.jupyter_cache")
-    assert notebooks, f"no cache of _build/.jupyter_cache (cached paths: {sorted(by_path)})"
+    caches = [c["with"] for c in steps(pages["jobs"]["build"], "actions/cache")]
+    paths = {c["key"]: str(c["path"]).split() for c in caches}
+    venv = [c for c in caches if ".venv" in str(c["path"]).split()]
+    assert venv and "hashFiles('requirements.txt')" in venv[0]["key"], f"no .venv cache keyed on requirements.txt: {paths}"
+    notebooks = next((c for c in caches if "_build/.jupyter_cache" in str(c["path"]).split()), None)
+    assert notebooks, f"no cache of _build/.jupyter_cache (cached paths: {paths})"
+    # `python -m pzboek.check` empties the notebook cache unless its digest of the inputs is there and matches.
+    stamp = check.STAMP.relative_to(ROOT).as_posix()
+    assert stamp in str(notebooks["path"]).split(), f"{stamp} must be cached with the notebooks, or the check empties them"
     key = notebooks["key"]
     missing = [pattern for pattern in NOTEBOOK_INPUTS if f"'{pattern}'" not in key]
     assert not missing, f"the notebook cache key does not change with {missing}: {key}"

@@ -1,0 +1,446 @@
+"""The built book in a real browser (Debian's chromium through Playwright): live charts, no outside requests.
+
+The site is served from _build/html on 127.0.0.1; every request to another host is refused and recorded.
+Element screenshots of every figure go to _build/screenshots/figuurN.png (not committed), with the
+transferred weight of each chapter page in _build/screenshots/page-weights.json.
+"""
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import re
+import threading
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+# chapter page -> the figure numbers on it, in page order
+CHART_PAGES = {
+    "chapters/02_maatschappelijk_waardevol_werk.html": [1, 2],
+    "chapters/03_overvraagde_overheid.html": [3],
+    "chapters/04_organiseren.html": [4, 5],
+    "chapters/05_financieren.html": [6, 7],
+    "chapters/06_denktank.html": [8],
+    "chapters/verantwoording.html": [9],  # appendix: histogram of the weights, no downloads
+}
+NO_CHART_PAGES = ["chapters/01_vooraf.html", "index.html"]
+DARK_TEXT = "#e6e6e6"  # pz-charts.js DARK.text
+TIMEOUT_MS = 10_000
+
+ALL_LIVE = ("() => { const f = document.querySelectorAll('.pz-figuur');"
+            " return f.length > 0 && document.querySelectorAll('.pz-figuur.pz-live').length === f.length; }")
+EXTERNAL = re.compile(r"^\s*(?:https?:)?//", re.I)
+
+
+# ----------------------------------------------------------------------------------------------- fixtures
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):  # keep pytest output clean
+        pass
+
+
+@pytest.fixture(scope="module")
+def site(built_book: Path):
+    """Base URL of _build/html, served on 127.0.0.1 on a free port."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(built_book)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} not found: Debian package 'chromium' is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def shots(built_book: Path) -> Path:
+    folder = built_book.parent / "screenshots"
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
+class Tab:
+    """A page in a fresh browser context that refuses (and records) every request leaving 127.0.0.1, and
+    records console errors, uncaught exceptions, requested URLs and the size of every response body."""
+
+    def __init__(self, browser, site: str, block: tuple[str, ...] = (), **context_options):
+        self.site = site
+        self.block = block  # local paths to refuse as well (a failing download)
+        self.host = urlsplit(site).netloc
+        self.outside: list[str] = []
+        self.errors: list[str] = []
+        self.requests: list[str] = []
+        self.body_bytes: dict[str, int] = {}
+        context_options.setdefault("viewport", {"width": 1280, "height": 900})
+        context_options.setdefault("color_scheme", "light")
+        self.context = browser.new_context(**context_options)
+        self.context.set_default_timeout(TIMEOUT_MS)
+        self.context.route("**/*", self._route)
+        self.page = self.context.new_page()
+        self.page.on("console", lambda m: m.type == "error" and self.errors.append(f"console.error: {m.text} ({m.location.get('url')})"))
+        self.page.on("pageerror", lambda e: self.errors.append(f"uncaught: {e}"))
+        self.page.on("request", lambda r: self.requests.append(r.url))
+        self.page.on("requestfinished", self._finished)
+
+    def _route(self, route):
+        url = route.request.url
+        parts = urlsplit(url)
+        if parts.scheme in ("http", "https") and parts.netloc == self.host:
+            if any(b in parts.path for b in self.block):
+                route.abort("failed")
+            else:
+                route.continue_()
+        elif parts.scheme in ("data", "blob"):
+            route.continue_()
+        else:
+            self.outside.append(url)
+            route.abort("blockedbyclient")
+
+    def _finished(self, request):
+        try:
+            self.body_bytes[request.url] = request.sizes()["responseBodySize"]
+        except Exception:  # the page may already be gone
+            pass
+
+    def open(self, path: str, live: bool = True):
+        self.page.goto(self.site + path, wait_until="load")
+        if live:
+            self.page.wait_for_function(ALL_LIVE)
+        return self.page
+
+    def errors_since(self, mark: int) -> list[str]:
+        """Errors after a point in the test: what an interaction caused, apart from what loading the page did
+        (that is the render test's business)."""
+        return self.errors[mark:]
+
+    def figures(self) -> list[dict]:
+        """Per figure: number (from its caption), rendered key, container width, live svg width, bars."""
+        return self.page.evaluate("""() => Array.from(document.querySelectorAll('.pz-figuur')).map(f => {
+            const chart = f.querySelector('.pz-chart'), svg = chart.querySelector('svg');
+            const caption = f.closest('figure')?.querySelector('.caption-number')?.textContent || '';
+            const csv = f.querySelector('.pz-downloads a[href$=".csv"]')?.getAttribute('href') || '';
+            return {
+              number: Number((caption.match(/Figuur\\s+(\\d+)/) || [])[1]) || null,
+              download: Number((csv.match(/figuur(\\d+)\\.csv$/) || [])[1]) || null,
+              rendered: f.dataset.rendered || '', live: f.classList.contains('pz-live'), view: !!f.pzView,
+              role: chart.getAttribute('role'), label: chart.getAttribute('aria-label') || '',
+              container: chart.clientWidth, svg: svg ? svg.getBoundingClientRect().width : 0,
+              svgAttr: svg ? Number(svg.getAttribute('width')) : 0,
+              bars: chart.querySelectorAll('svg g.mark-rect.role-mark path').length,
+              rows: f.querySelectorAll('table.pz-tabel tbody tr').length,
+            };
+        })""")
+
+    def close(self):
+        self.context.close()
+
+
+@pytest.fixture
+def tab(browser, site):
+    tabs = []
+
+    def make(**options) -> Tab:
+        tabs.append(Tab(browser, site, **options))
+        return tabs[-1]
+
+    yield make
+    for t in tabs:
+        t.close()
+
+
+@pytest.fixture(scope="module")
+def live_tabs(browser, site):
+    """Chart pages as the render test left them (light, 1280 px wide), for the tests that only read them or
+    open a toggle: saves a page load each. A test run on its own opens the page itself."""
+    tabs: dict[str, Tab] = {}
+
+    def get(path: str) -> Tab:
+        if path not in tabs:
+            t = Tab(browser, site)
+            try:
+                t.open(path)
+            except Exception:
+                t.close()
+                raise
+            tabs[path] = t
+        return tabs[path]
+
+    yield get
+    for t in tabs.values():
+        t.close()
+
+
+@pytest.fixture(scope="module")
+def weights(shots):
+    found: dict[str, int] = {}
+    yield found
+    if found:
+        (shots / "page-weights.json").write_text(json.dumps(found, indent=2) + "\n")
+
+
+# ------------------------------------------------------------------------------------- the built HTML itself
+
+class _Assets(HTMLParser):
+    """Collects what an HTML page loads: script src, link href (stylesheets, preloads, icons, fonts),
+    inline script and style text, style attributes."""
+
+    def __init__(self):
+        super().__init__()
+        self.scripts: list[str] = []
+        self.links: list[tuple[str, str]] = []
+        self.inline_scripts: list[str] = []
+        self.styles: list[str] = []
+        self._in: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "script":
+            if a.get("src"):
+                self.scripts.append(a["src"])
+            elif a.get("type", "text/javascript") in ("text/javascript", "module", "application/javascript", ""):
+                self._in = "script"
+        elif tag == "link" and a.get("href"):
+            self.links.append(((a.get("rel") or "").lower(), a["href"]))
+        elif tag == "style":
+            self._in = "style"
+        if a.get("style"):
+            self.styles.append(a["style"])
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style"):
+            self._in = None
+
+    def handle_data(self, data):
+        if self._in == "script":
+            self.inline_scripts.append(data)
+        elif self._in == "style":
+            self.styles.append(data)
+
+
+LOADING_RELS = {"stylesheet", "preload", "modulepreload", "prefetch", "icon", "shortcut icon", "apple-touch-icon", "manifest"}
+CSS_EXTERNAL = re.compile(r"""(?:url\(\s*['"]?|@import\s+['"]?)\s*(?:https?:)?//""", re.I)
+# a URL of a script, stylesheet or font inside inline JavaScript (a loader waiting to be triggered)
+JS_EXTERNAL = re.compile(r"""['"`](?:https?:)?//[^'"`\s]+\.(?:m?js|css|woff2?|ttf|otf)(?:\?[^'"`\s]*)?['"`]""", re.I)
+
+
+def _pages(built_book: Path) -> list[Path]:
+    pages = sorted(p for p in built_book.rglob("*.html")
+                   if not any(part.startswith((".", "_")) for part in p.relative_to(built_book).parts[:-1]))
+    assert len(pages) >= 7, pages
+    return pages
+
+
+def test_built_html_loads_nothing_from_other_hosts(built_book):
+    problems = []
+    for page in _pages(built_book):
+        assets = _Assets()
+        assets.feed(page.read_text(encoding="utf-8"))
+        name = page.relative_to(built_book)
+        problems += [f"{name}: <script src={s}>" for s in assets.scripts if EXTERNAL.match(s)]
+        problems += [f"{name}: <link rel={r} href={h}>" for r, h in assets.links if r in LOADING_RELS and EXTERNAL.match(h)]
+        problems += [f"{name}: style {m.group(0)!r}" for s in assets.styles for m in CSS_EXTERNAL.finditer(s)]
+        problems += [f"{name}: inline script loads {m.group(0)}" for s in assets.inline_scripts for m in JS_EXTERNAL.finditer(s)]
+    for css in sorted(built_book.glob("_static/**/*.css")):
+        text = css.read_text(encoding="utf-8", errors="replace")
+        problems += [f"{css.relative_to(built_book)}: {m.group(0)!r}" for m in CSS_EXTERNAL.finditer(text)]
+    assert not problems, "references to other hosts for scripts/styles/fonts:\n" + "\n".join(problems)
+
+
+def test_built_html_has_no_requirejs_and_charts_where_expected(built_book):
+    found = {}
+    for page in _pages(built_book):
+        assets = _Assets()
+        text = page.read_text(encoding="utf-8")
+        assets.feed(text)
+        name = page.relative_to(built_book).as_posix()
+        assert not [s for s in assets.scripts if re.search(r"require(\.min)?\.js", s)], f"{name} loads require.js"
+        if count := text.count('<div class="pz-figuur">'):
+            found[name] = count
+    assert found == {page: len(numbers) for page, numbers in CHART_PAGES.items()}
+
+
+# ------------------------------------------------------------------------------------------- in the browser
+
+@pytest.mark.parametrize("path", CHART_PAGES)
+def test_charts_render_live_without_errors_or_outside_requests(live_tabs, path, shots, weights):
+    t = live_tabs(path)
+    page = t.page
+    page.wait_for_load_state("networkidle")
+    figures = t.figures()
+    weights[path] = sum(t.body_bytes.values())
+    for i, f in enumerate(figures):
+        page.locator(".pz-figuur").nth(i).screenshot(path=str(shots / f"figuur{f['number']}.png"), animations="disabled")
+    assert [f["number"] for f in figures] == CHART_PAGES[path]
+    for f in figures:
+        assert f["download"] in (None, f["number"]), f
+        assert f["live"] and f["view"] and f["rendered"].endswith("l"), f
+        assert f["role"] == "graphics-document" and f["label"], f
+        assert f["svgAttr"] == f["container"], f"figure {f['number']}: live svg {f['svgAttr']}px in a {f['container']}px column"
+        assert f["bars"] > 0 and f["bars"] == f["rows"], f
+    assert not t.outside, "requests to other hosts (refused):\n" + "\n".join(t.outside)
+    assert not [u for u in t.requests if re.search(r"require(\.min)?\.js", u)], "require.js requested"
+    assert [u for u in t.requests if "/_vega/" in u] == [t.site + "_vega/vega-bundle.js"]
+    assert not t.errors, "errors in the browser console:\n" + "\n".join(t.errors)
+
+
+@pytest.mark.parametrize("path", NO_CHART_PAGES)
+def test_pages_without_charts_do_not_load_vega(tab, path):
+    t = tab()
+    page = t.open(path, live=False)
+    page.wait_for_load_state("networkidle")
+    assert page.locator(".pz-figuur").count() == 0
+    assert [u for u in t.requests if "/_vega/" in u] == []
+    assert page.evaluate("typeof window.vegaEmbed") == "undefined"
+    assert not t.outside, t.outside
+
+
+@pytest.mark.parametrize("path", CHART_PAGES)
+def test_static_svg_without_javascript(tab, path):
+    t = tab(java_script_enabled=False)
+    page = t.open(path, live=False)
+    charts = page.locator(".pz-figuur .pz-chart")
+    assert charts.count() == len(CHART_PAGES[path])
+    for i in range(charts.count()):
+        svg = charts.nth(i).locator("svg")
+        assert svg.count() == 1 and svg.is_visible()
+        box = svg.bounding_box()
+        assert box and box["width"] > 200 and box["height"] > 50, f"figure {CHART_PAGES[path][i]}: {box}"
+    assert not t.outside, t.outside
+
+
+def _widest_bar(page, figure_index: int) -> dict:
+    """Centre of the widest bar of a figure, in page coordinates (a narrow bar is easy to miss)."""
+    box = page.evaluate("""(i) => {
+        const paths = document.querySelectorAll('.pz-figuur')[i].querySelectorAll('.pz-chart svg g.mark-rect.role-mark path');
+        let best = null;
+        for (const p of paths) { const r = p.getBoundingClientRect(); if (!best || r.width > best.width) best = r; }
+        return best && {x: best.x + best.width / 2, y: best.y + best.height / 2, width: best.width};
+    }""", figure_index)
+    assert box and box["width"] > 5, box
+    return box
+
+
+@pytest.mark.parametrize("path", ["chapters/02_maatschappelijk_waardevol_werk.html", "chapters/05_financieren.html"])
+def test_tooltip_on_hover(live_tabs, path):
+    t = live_tabs(path)
+    page, mark = t.page, len(t.errors)
+    tooltip = page.locator("#vg-tooltip-element")
+    for i in range(len(CHART_PAGES[path])):
+        page.locator(".pz-figuur").nth(i).scroll_into_view_if_needed()
+        page.mouse.move(0, 0)
+        bar = _widest_bar(page, i)
+        page.mouse.move(bar["x"] - 2, bar["y"])
+        page.mouse.move(bar["x"], bar["y"])
+        page.wait_for_function("() => { const e = document.getElementById('vg-tooltip-element');"
+                               " return e && e.classList.contains('visible') && getComputedStyle(e).visibility === 'visible'; }")
+        text = tooltip.inner_text()
+        assert re.search(r"\d+(,\d+)?%", text), text
+        assert "95%-interval" in text and "Percentage" in text, text
+    assert not t.errors_since(mark), t.errors_since(mark)
+
+
+@pytest.mark.parametrize("path", CHART_PAGES)
+def test_table_toggle_opens(live_tabs, path):
+    t = live_tabs(path)
+    page, mark = t.page, len(t.errors)
+    for i, f in enumerate(t.figures()):
+        figure = page.locator(".pz-figuur").nth(i)
+        table = figure.locator("details.pz-tabel-toggle table.pz-tabel")
+        assert not table.is_visible()
+        figure.locator("details.pz-tabel-toggle > summary", has_text="Tabel").click()
+        assert table.is_visible()
+        assert table.locator("tbody tr").count() == f["bars"] > 0
+        assert figure.locator("details.pz-tabel-toggle").evaluate("d => d.open")
+    assert not t.errors_since(mark), t.errors_since(mark)
+
+
+@pytest.mark.parametrize("path", ["chapters/05_financieren.html"])
+def test_static_svg_readable_in_dark_mode_without_vega(tab, path):
+    """Dark system setting, and the chart library does not arrive: the static (light-design) SVG must not
+    be dark text on the dark page."""
+    t = tab(color_scheme="dark", block=("/_vega/",))
+    with t.page.expect_console_message(lambda m: "pz-charts: could not load" in m.text):
+        page = t.open(path, live=False)
+    assert page.evaluate("document.documentElement.dataset.theme") == "dark"
+    backgrounds = page.evaluate("""() => Array.from(document.querySelectorAll('.pz-figuur')).map(f => [
+        f.classList.contains('pz-live'), getComputedStyle(f.querySelector('.pz-chart svg')).backgroundColor])""")
+    assert backgrounds and all(not live and bg == "rgb(255, 255, 255)" for live, bg in backgrounds), backgrounds
+
+
+def _switch_to_dark(page):
+    """Use the theme's own switch (light -> dark -> auto) until the page is dark."""
+    button = page.locator(".theme-switch-button").first
+    for _ in range(3):
+        if page.evaluate("document.documentElement.dataset.theme") == "dark":
+            return
+        if button.is_visible():
+            button.click()
+        else:
+            page.evaluate("document.documentElement.dataset.theme = 'dark'")
+    assert page.evaluate("document.documentElement.dataset.theme") == "dark"
+
+
+@pytest.mark.parametrize("path", CHART_PAGES)
+def test_dark_mode_rerenders_readable(tab, path):
+    t = tab()
+    page = t.open(path)
+    mark = len(t.errors)
+    assert all(f["rendered"].endswith("l") for f in t.figures())
+    _switch_to_dark(page)
+    page.wait_for_function("() => Array.from(document.querySelectorAll('.pz-figuur')).every(f => (f.dataset.rendered || '').endsWith('d'))")
+    fills = page.evaluate("""() => Array.from(document.querySelectorAll('.pz-figuur')).map(f => {
+        const fill = sel => Array.from(f.querySelectorAll('.pz-chart svg ' + sel)).map(e => (e.getAttribute('fill') || '').toLowerCase());
+        return {axis: fill('.role-axis-label text'), title: fill('.role-axis-title text'),
+                values: fill('g.mark-text.role-mark text'), legend: fill('.role-legend-label text')};
+    })""")
+    for number, f in zip(CHART_PAGES[path], fills):
+        assert f["axis"] and set(f["axis"]) == {DARK_TEXT}, (number, f["axis"])
+        assert set(f["title"]) <= {DARK_TEXT} and set(f["values"]) == {DARK_TEXT} and set(f["legend"]) <= {DARK_TEXT}, (number, f)
+    # and back: light again after switching the theme back
+    page.evaluate("document.documentElement.dataset.theme = 'light'")
+    page.wait_for_function("() => Array.from(document.querySelectorAll('.pz-figuur')).every(f => f.dataset.rendered.endsWith('l'))")
+    assert DARK_TEXT not in page.locator(".pz-figuur .role-axis-label").first.inner_html()
+    assert not t.errors_since(mark), t.errors_since(mark)
+
+
+@pytest.mark.parametrize("path", CHART_PAGES)
+def test_charts_fit_a_phone(tab, path):
+    t = tab(viewport={"width": 1280, "height": 900})
+    page = t.open(path)
+    mark = len(t.errors)
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.wait_for_function("() => Array.from(document.querySelectorAll('.pz-figuur')).every(f =>"
+                           " f.dataset.rendered === f.querySelector('.pz-chart').clientWidth + 'l')")
+    for summary in page.locator("details.pz-tabel-toggle > summary").all():
+        summary.click()
+    page.wait_for_timeout(100)  # a ResizeObserver round, should the open tables change the column
+    for f in t.figures():
+        assert 200 <= f["container"] <= 375, f
+        assert f["svg"] <= f["container"] + 0.5 and f["svgAttr"] <= f["container"], f
+        assert f["rendered"] == f"{f['container']}l", f
+    overflow = page.evaluate("""() => { const out = [];
+        for (const f of document.querySelectorAll('.pz-figuur')) {
+          const edge = f.querySelector('.pz-chart').getBoundingClientRect().right + 0.5;
+          for (const e of f.querySelectorAll('.pz-chart svg text')) {
+            const r = e.getBoundingClientRect(); if (r.width && r.right > edge) out.push(e.textContent); } }
+        return out; }""")
+    assert not overflow, f"chart text cut off at the right edge: {overflow}"
+    widths = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    assert widths[0] <= widths[1], f"page scrolls sideways at 375px (scrollWidth {widths[0]} > {widths[1]})"
+    assert not t.errors_since(mark), t.errors_since(mark)
