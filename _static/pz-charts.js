@@ -1,5 +1,5 @@
 // Turns each figure's static SVG into an interactive Vega chart, with libraries served by the book
-// itself (_vega/vega-bundle.js, loaded only on pages that have a chart). Re-renders when the width of
+// itself (_vega/vega-bundle.js, loaded only on pages that have a chart, once a chart is near the screen). Re-renders when the width of
 // the column changes (phones, opened toggles) and when the reader switches between light and dark mode.
 (function () {
   "use strict";
@@ -96,18 +96,29 @@
     return figure.pzBusy;
   }
 
+  // The libraries (about 300 KB compressed) load when the first chart comes near the screen, and each
+  // chart turns live when it does: a reader who never scrolls to a chart never pays for it.
   function start() {
     var figures = Array.prototype.slice.call(document.querySelectorAll(".pz-figuur"));
     if (!figures.length) return;
-    loadVega().then(function () {
-      figures.forEach(render);
-      var resize = new ResizeObserver(function (entries) {
-        entries.forEach(function (entry) { render(entry.target.closest(".pz-figuur")); });
+    var resize = new ResizeObserver(function (entries) {
+      entries.forEach(function (entry) { render(entry.target.closest(".pz-figuur")); });
+    });
+    var near = new IntersectionObserver(function (entries) {
+      entries.forEach(function (entry) {
+        if (!entry.isIntersecting) return;
+        var figure = entry.target;
+        near.unobserve(figure);
+        loadVega().then(function () {
+          figure.pzNear = true;
+          render(figure);
+          resize.observe(figure.querySelector(".pz-chart"));
+        }).catch(function (err) { console.warn(err.message); });
       });
-      figures.forEach(function (f) { resize.observe(f.querySelector(".pz-chart")); });
-      new MutationObserver(function () { figures.forEach(render); })
-        .observe(document.documentElement, { attributes: true, attributeFilter: ["data-theme"] });
-    }).catch(function (err) { console.warn(err.message); });
+    }, { rootMargin: "300px 0px" });
+    figures.forEach(function (f) { near.observe(f); });
+    new MutationObserver(function () { figures.filter(function (f) { return f.pzNear; }).forEach(render); })
+      .observe(document.documentElement, { attributes: true, attributeFilter: ["data-theme"] });
   }
 
   if (document.readyState === "complete") start();

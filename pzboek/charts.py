@@ -153,7 +153,9 @@ class Figure:
     downloads: bool = True
 
     def _repr_html_(self) -> str:
-        spec_json = json.dumps(self.spec, ensure_ascii=False).replace("</", "<\\/")
+        # no "$schema": it is a URL on another host, and vega-embed assumes Vega-Lite without it
+        page_spec = {k: v for k, v in self.spec.items() if k != "$schema"}
+        spec_json = json.dumps(page_spec, ensure_ascii=False).replace("</", "<\\/")
         notes = "".join(f'<p class="pz-noot">{html.escape(n)}</p>' for n in self.notes)
         links = " · ".join(f'<a href="../downloads/{self.key}.{fmt}" download>{fmt.upper()}</a>' for fmt in DOWNLOAD_FORMATS)
         downloads = f'<p class="pz-downloads">Downloads: {links}</p>' if self.downloads else ""

@@ -95,6 +95,8 @@ def test_pages_are_dutch_and_clean(built_book):
         assert "Search this book" not in html and "Zoeken in dit boek" in html
         assert "Traceback" not in html and "stderr" not in html and "Warning" not in html
         assert "Show code" not in html
+        scripts = re.findall(r'<script[^>]*\ssrc="([^"?]+)', html)
+        assert len(scripts) == len(set(scripts)), f"{page.name} loads a script twice"
 
 
 def test_citations_and_bibliography(built_book):

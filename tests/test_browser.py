@@ -121,6 +121,13 @@ class Tab:
     def open(self, path: str, live: bool = True):
         self.page.goto(self.site + path, wait_until="load")
         if live:
+            # charts turn live when they come near the screen: bring each one into view, then go back up
+            figures = self.page.locator(".pz-figuur")
+            for i in range(figures.count()):
+                figures.nth(i).scroll_into_view_if_needed()
+                self.page.wait_for_function(
+                    f"() => document.querySelectorAll('.pz-figuur')[{i}].classList.contains('pz-live')")
+            self.page.evaluate("window.scrollTo(0, 0)")
             self.page.wait_for_function(ALL_LIVE)
         return self.page
 
