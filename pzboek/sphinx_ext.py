@@ -5,6 +5,7 @@ already up to date, so a no-change rebuild pays nothing.
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 VEGA_BUNDLE = "_vega/vega-bundle.js"  # static/pz-charts.js loads it from here, only on pages with charts
@@ -50,6 +51,11 @@ MARKUP_FIXES = {
 }
 
 
+# Scripts in <head> block the first paint. Deferred ones still run in document order, after parsing; only
+# documentation_options.js must run at once, because inline scripts in <head> set DOCUMENTATION_OPTIONS.
+BLOCKING_SCRIPT = re.compile(r'<script src="(?![^"]*documentation_options\.js)')
+
+
 def _fix_markup(outdir: Path) -> None:
     files = [*outdir.rglob("*.html"), outdir / "_static" / "togglebutton.js"]
     for path in files:
@@ -58,6 +64,8 @@ def _fix_markup(outdir: Path) -> None:
         text = original = path.read_text(encoding="utf-8")
         for wrong, right in MARKUP_FIXES.items():
             text = text.replace(wrong, right)
+        if path.suffix == ".html":
+            text = BLOCKING_SCRIPT.sub('<script defer src="', text)
         if text != original:
             path.write_text(text, encoding="utf-8")
 
