@@ -6,6 +6,7 @@ already up to date, so a no-change rebuild pays nothing.
 from __future__ import annotations
 
 import re
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 VEGA_BUNDLE = "_vega/vega-bundle.js"  # static/pz-charts.js loads it from here, only on pages with charts
@@ -53,7 +54,7 @@ MARKUP_FIXES = {
 
 # Scripts in <head> block the first paint. Deferred ones still run in document order, after parsing; only
 # documentation_options.js must run at once, because inline scripts in <head> set DOCUMENTATION_OPTIONS.
-BLOCKING_SCRIPT = re.compile(r'<script src="(?![^"]*documentation_options\.js)')
+BLOCKING_SCRIPT = re.compile(r'<script (?![^>]*\b(?:defer|async)\b)(?![^>]*documentation_options\.js)(?=[^>]*\bsrc=")')
 
 
 def _fix_markup(outdir: Path) -> None:
@@ -65,7 +66,7 @@ def _fix_markup(outdir: Path) -> None:
         for wrong, right in MARKUP_FIXES.items():
             text = text.replace(wrong, right)
         if path.suffix == ".html":
-            text = BLOCKING_SCRIPT.sub('<script defer src="', text)
+            text = BLOCKING_SCRIPT.sub("<script defer ", text)
         if text != original:
             path.write_text(text, encoding="utf-8")
 
@@ -74,8 +75,10 @@ def build_finished(app, exception) -> None:
     if exception is None and app.builder.format == "html":
         outdir = Path(app.outdir)
         _fix_markup(outdir)
-        _write_vega_bundle(outdir)
-        _write_downloads(outdir)
+        # vl-convert releases the GIL: the bundle and the downloads are written side by side
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            for job in [pool.submit(_write_vega_bundle, outdir), pool.submit(_write_downloads, outdir)]:
+                job.result()
 
 
 def _register_round_citations() -> None:

@@ -99,6 +99,14 @@ def test_pages_are_dutch_and_clean(built_book):
         assert len(scripts) == len(set(scripts)), f"{page.name} loads a script twice"
 
 
+@pytest.mark.parametrize("stem,figures", [("04_organiseren", 2), ("05_financieren", 2)])
+def test_figures_4_to_7_carry_the_agreement_footnote(built_book, stem, figures):
+    html = (built_book / "chapters" / f"{stem}.html").read_text(encoding="utf-8")
+    captions = re.findall(r"<figcaption>(.*?)</figcaption>", html, re.S)
+    assert len(captions) == figures and all('class="footnote-reference' in c for c in captions)
+    assert "Percentage dat aangeeft het met de betreffende stelling (helemaal) eens te zijn." in html
+
+
 def test_citations_and_bibliography(built_book):
     text = page_text(built_book, "01_vooraf")
     assert "(Verhoeven, 2018)" in text
