@@ -145,5 +145,7 @@ def codebook(survey: WeightedSurvey) -> str:
             } for code, label in var.values.items()])
         if var.filter:
             title += " (gesteld aan: " + ", ".join(f"{k} = {v}" for k, v in var.filter.items()) + ")"
+        if var.chapters:
+            title += " — hoofdstuk " + ", ".join(str(c) for c in var.chapters)
         parts.append(html_table(frame, title))
     return "\n".join(parts)

@@ -28,10 +28,6 @@ def load_published(path: Path = paths.PUBLISHED) -> pd.DataFrame:
     return table
 
 
-def is_reconstructed(row) -> bool:
-    return row["bron"] == "reconstructie"
-
-
 def validate_published(codebook, path: Path = paths.PUBLISHED) -> None:
     """Every row must name a codebook variable, codes it has, and a subgroup variable it has."""
     for row in load_published(path).itertuples():

@@ -34,11 +34,6 @@ class Variable:
     derived_from: dict[str, dict[int, int]] | None
     chapters: tuple[int, ...]
 
-    @property
-    def categories(self) -> dict[int, str]:
-        """Substantive answer categories, user-missing codes left out."""
-        return {code: label for code, label in self.values.items() if code not in self.missing}
-
 
 def _as_tuple(value) -> tuple[int, ...]:
     if value is None:
