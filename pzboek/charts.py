@@ -80,6 +80,7 @@ def chart_spec(number: int, table: pd.DataFrame) -> dict:
     """The Vega-Lite spec: horizontal bars, labels on the bars, reconstructed bars pale and dashed."""
     grouped = bool(table["groep"].any())
     order = list(dict.fromkeys(table["categorie"]))
+    group_order = list(dict.fromkeys(table["groep"]))
     tooltip = [
         alt.Tooltip("categorie:N", title="Categorie"),
         *([alt.Tooltip("groep:N", title="Onderwijsniveau")] if grouped else []),
@@ -95,7 +96,7 @@ def chart_spec(number: int, table: pd.DataFrame) -> dict:
                 axis=alt.Axis(values=[0, 25, 50, 75, 100], labelExpr="datum.value + '%'", aria=False)),
         tooltip=tooltip,
     )
-    colour = (alt.Color("groep:N", sort=list(dict.fromkeys(table["groep"])), title="Onderwijsniveau",
+    colour = (alt.Color("groep:N", sort=group_order, title="Onderwijsniveau",
                         scale=alt.Scale(range=SERIES_COLOURS), legend=alt.Legend(orient="bottom", aria=False))
               if grouped else alt.value(SERIES_COLOURS[0]))
     reconstructed = alt.datum.bron == SOURCE_LABELS["reconstructie"]
@@ -109,8 +110,8 @@ def chart_spec(number: int, table: pd.DataFrame) -> dict:
     text = (alt.Text("tekst:N") if grouped else alt.Text("label:N"))
     labels = base.mark_text(align="left", dx=4, fontSize=12, aria=False).encode(text=text)
     if grouped:
-        bars = bars.encode(yOffset=alt.YOffset("groep:N", sort=list(dict.fromkeys(table["groep"]))))
-        labels = labels.encode(yOffset=alt.YOffset("groep:N", sort=list(dict.fromkeys(table["groep"])))).transform_calculate(
+        bars = bars.encode(yOffset=alt.YOffset("groep:N", sort=group_order))
+        labels = labels.encode(yOffset=alt.YOffset("groep:N", sort=group_order)).transform_calculate(
             tekst="datum.groep + ': ' + datum.label")
     chart = (bars + labels).properties(
         width=STATIC_WIDTH - 260,
@@ -168,7 +169,10 @@ class Figure:
 
 
 def build_figure(survey: WeightedSurvey, number: int) -> Figure:
-    table = figure_table(survey, number)
+    return _figure(number, figure_table(survey, number))
+
+
+def _figure(number: int, table: pd.DataFrame) -> Figure:
     grouped = bool(table["groep"].any())
     shown = pd.DataFrame({
         "Categorie": table["categorie"],
@@ -190,9 +194,10 @@ def write_downloads(survey: WeightedSurvey, folder: Path) -> None:
     """The aggregated table as CSV and the chart as SVG and PNG, for every figure."""
     folder.mkdir(parents=True, exist_ok=True)
     for number in TITLES:
-        figure = build_figure(survey, number)
+        table = figure_table(survey, number)
+        figure = _figure(number, table)
         columns = ["categorie", "groep", "percentage", "ondergrens", "bovengrens", "n", "bron"]
-        figure_table(survey, number)[columns].to_csv(
+        table[columns].to_csv(
             folder / f"figuur{number}.csv", index=False, sep=";", decimal=",", encoding="utf-8-sig")
         (folder / f"figuur{number}.svg").write_text(static_svg(figure.spec), encoding="utf-8")
         (folder / f"figuur{number}.png").write_bytes(vlc.vegalite_to_png(figure.spec, scale=2, format_locale="nl-NL"))

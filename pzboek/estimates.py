@@ -9,7 +9,6 @@ variance estimation for weights raked outside it; the computation is a few lines
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -17,12 +16,12 @@ import numpy as np
 import pandas as pd
 
 from . import dutch
+from .published import SUBGROUP
 from .survey import Codebook, SurveyError
 from .weighting import Margin, Weighting, weighting_frame
 
 Z95 = 1.959963984540054  # standard normal 97.5% quantile
 MIN_BASE = 50  # subgroup cells with fewer unweighted respondents are flagged
-_SUBGROUP = re.compile(r"^(\w+)\s*(>=|<=|=|<|>)\s*(\d+)$")
 _OPS = {"=": np.equal, ">=": np.greater_equal, "<=": np.less_equal, "<": np.less, ">": np.greater}
 
 
@@ -95,7 +94,7 @@ class WeightedSurvey:
         """Boolean mask for a subgroup written as 'geslacht=1' or 'leeftijd>=55' (empty: everyone)."""
         if not spec:
             return np.ones(len(self.data), dtype=bool)
-        match = _SUBGROUP.match(spec.strip())
+        match = SUBGROUP.match(spec.strip())
         if not match or match[1] not in self.data:
             raise SurveyError(f"{self.path}: subgroup '{spec}' does not name a survey variable and a value")
         variable, op, value = match.groups()

@@ -10,6 +10,7 @@ import pandas as pd
 from . import paths
 from .survey import SurveyError
 
+SUBGROUP = re.compile(r"^(\w+)\s*(>=|<=|=|<|>)\s*(\d+)$")  # e.g. geslacht=1, leeftijd>=55
 COLUMNS = ["sleutel", "hoofdstuk", "figuur", "variabele", "categorie", "subgroep", "waarde", "bron", "in_tekst", "label"]
 SOURCES = {"tekst", "reconstructie"}
 
@@ -36,9 +37,9 @@ def validate_published(codebook, path: Path = paths.PUBLISHED) -> None:
         values = codebook[row.variabele].values
         if bad := [c for c in row.codes if c not in values]:
             raise SurveyError(f"{path}: row '{row.sleutel}' uses code {bad[0]} of '{row.variabele}', which is not in the codebook")
-        subgroup_variable = re.split(r"[<>=]", row.subgroep)[0].strip() if row.subgroep else None
-        if subgroup_variable and subgroup_variable not in codebook.variables:
-            raise SurveyError(f"{path}: row '{row.sleutel}' has subgroup '{row.subgroep}' on an unknown variable")
+        match = SUBGROUP.match(row.subgroep.strip()) if row.subgroep else None
+        if row.subgroep and (not match or match[1] not in codebook.variables):
+            raise SurveyError(f"{path}: row '{row.sleutel}' has subgroup '{row.subgroep}', which is not a codebook variable compared with a number")
 
 
 @cache
