@@ -13,10 +13,23 @@ $(VENV)/.installed: requirements.txt
 	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes -r requirements.txt
 	touch $@
 
-# The survey file is checked first; a bad file stops here with one line, before any notebook runs.
+# Every file the site is built from. Sphinx runs only when one of them is newer than the last build (or the
+# check step rewrote its stamp); with nothing changed, `make book` costs a hash of the inputs.
+SITE_SOURCES := _config.yml _toc.yml index.md references.bib requirements.txt \
+	$(wildcard chapters/*.md _static/* _templates/* locale/*/LC_MESSAGES/*.po pzboek/*.py data/*)
+# A failed build leaves no _build/html/.built behind, so the next `make book` tries again.
+.DELETE_ON_ERROR:
+
+# The survey file is checked first; a bad file stops here with one line, before any notebook runs. The
+# check also executes the notebooks when the survey, codebook, margins, tables or package changed, and
+# rewrites _build/.inputs-digest only then.
 book: $(VENV)/.installed
 	$(BIN)/python -m pzboek.check
+	@$(MAKE) --no-print-directory _build/html/.built
+
+_build/html/.built: _build/.inputs-digest $(SITE_SOURCES)
 	$(BIN)/jupyter-book build . $(JB_FLAGS)
+	touch $@
 
 test: $(VENV)/.installed
 	$(BIN)/python -m pytest -q

@@ -6,13 +6,18 @@
 2. When the inputs changed since the last successful check, clear the executed-notebook cache and
    Sphinx's saved doctrees: no page keeps numbers from an older survey file, codebook or package
    (jupyter-cache alone only notices edits to code cells, Sphinx only edits to the page's own file).
-3. Execute the notebooks that are not in the cache on both cores (jupyter-cache's parallel executor);
-   the Sphinx build then finds every notebook cached.
-Unchanged inputs and chapters cost only a hash: pandas is not even imported.
+3. Then execute every notebook, one warm kernel per core (execute.py); the Sphinx build finds them all
+   cached. With unchanged inputs nothing runs here: an edited chapter whose code changed is re-executed
+   by myst-nb inside the Sphinx build (its cache keys on the code cells), as in any Jupyter Book.
+4. Meanwhile write the files the site serves besides its pages into _build/.assets (copied into the site
+   by Sphinx, `html_extra_path`): each figure's CSV/SVG/PNG download, and the Vega libraries.
+Unchanged inputs cost only a hash: pandas is not even imported.
 """
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -25,6 +30,8 @@ BUILD = paths.ROOT / "_build"
 STAMP = BUILD / ".inputs-digest"
 JUPYTER_CACHE = BUILD / ".jupyter_cache"
 SPHINX_DOCTREES = BUILD / ".doctrees"  # Sphinx re-reads a page only when its source file changes
+ASSETS = BUILD / ".assets"  # html_extra_path in _config.yml
+VEGA_BUNDLE = "_vega/vega-bundle.js"  # _static/pz-charts.js loads it from here, only on pages with charts
 EXECUTION_TIMEOUT = 300
 
 
@@ -52,8 +59,8 @@ def book_notebooks() -> list[Path]:
 
 
 def check_inputs() -> None:
-    """Load and validate everything; raises SurveyError."""
-    from .data import load_weighted_survey
+    """Load and validate everything, and keep the weighted survey for the notebooks; raises SurveyError."""
+    from .data import keep_prepared, load_weighted_survey
     from .published import validate_published
     from .survey import SurveyError
 
@@ -62,30 +69,67 @@ def check_inputs() -> None:
     if not survey.weighting.converged:
         raise SurveyError(f"{paths.MARGINS}: raking did not converge (largest margin error "
                           f"{survey.weighting.max_margin_error * 100:.2f} percentage point)")
+    keep_prepared(survey, inputs_digest())
 
 
 def execute_notebooks(notebooks: list[Path]) -> None:
-    """Run every notebook whose code is not cached yet, in parallel; the build reports any failure."""
-    from jupyter_cache import get_cache
-    from jupyter_cache.executors import load_executor
+    from .execute import execute_notebooks as run
 
-    cache = get_cache(str(JUPYTER_CACHE))
-    records = [cache.add_nb_to_project(str(nb), read_data={"name": "myst_nb_md", "type": "plugin"})
-               for nb in notebooks]
-    executor = load_executor("local-parallel", cache=cache)
-    executor.run_and_cache(filter_pks=[r.pk for r in records], timeout=EXECUTION_TIMEOUT)
+    run(notebooks, JUPYTER_CACHE, EXECUTION_TIMEOUT)
+
+
+def _up_to_date(marker: Path, version: str) -> bool:
+    return marker.exists() and marker.read_text() == version
+
+
+def write_vega_bundle(folder: Path) -> None:
+    """The Vega, Vega-Lite and vega-embed libraries as one file of the book itself (no CDN).
+
+    The bundle depends only on the installed vl-convert, so it is made once per environment and kept
+    beside it (like the environment's compiled bytecode): a cold build copies it instead of re-bundling.
+    """
+    import vl_convert as vlc
+
+    version = f"vega-{vlc.get_vega_version()}_embed-{vlc.get_vega_embed_version()}"
+    kept = Path(sys.prefix) / "share" / "pzboek" / f"vega-bundle_{version}.js"
+    if not kept.exists():
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        partial = kept.with_suffix(f".{os.getpid()}.tmp")
+        partial.write_text(vlc.javascript_bundle(), encoding="utf-8")
+        partial.replace(kept)
+    target = folder / VEGA_BUNDLE
+    marker = target.parent / ".version"
+    if not _up_to_date(marker, version):
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(kept, target)
+        marker.write_text(version)
+
+
+def write_downloads(folder: Path, digest: str) -> None:
+    """Each figure's table and chart as files, from the inputs with this digest."""
+    marker = folder / "downloads" / ".inputs-digest"
+    if _up_to_date(marker, digest):
+        return
+    from .charts import write_downloads as write
+    from .data import load_weighted_survey
+
+    write(load_weighted_survey(), folder / "downloads")
+    marker.write_text(digest)
+
+
+def write_assets(digest: str) -> None:
+    write_vega_bundle(ASSETS)
+    write_downloads(ASSETS, digest)
 
 
 def main() -> int:
     digest = inputs_digest()
-    notebooks = book_notebooks()
-    full_digest = _digest(notebooks, digest)
-    stamp = STAMP.read_text().split() if STAMP.exists() else []
-    if stamp == [digest, full_digest]:
+    inputs_changed = not STAMP.exists() or STAMP.read_text() != digest
+    if not inputs_changed and ASSETS.exists():
         return 0
     from .survey import SurveyError
 
-    if not stamp or stamp[0] != digest:
+    if inputs_changed:
         try:
             check_inputs()
         except SurveyError as err:
@@ -94,8 +138,17 @@ def main() -> int:
         for stale in (JUPYTER_CACHE, SPHINX_DOCTREES):
             shutil.rmtree(stale, ignore_errors=True)
     BUILD.mkdir(exist_ok=True)
-    execute_notebooks(notebooks)
-    STAMP.write_text(f"{digest} {full_digest}")
+    # The assets are written by a forked copy of this process, which already holds the checked survey,
+    # while the kernels run the notebooks (a thread would not do: vl-convert keeps the GIL while it renders).
+    assets = multiprocessing.get_context("fork").Process(target=write_assets, args=(digest,), name="assets")
+    assets.start()
+    if inputs_changed:
+        execute_notebooks(book_notebooks())
+    assets.join()
+    if assets.exitcode != 0:
+        print(f"error: writing the downloads and the Vega libraries into {ASSETS} failed (see above)", file=sys.stderr)
+        return 1
+    STAMP.write_text(digest)
     return 0
 
 

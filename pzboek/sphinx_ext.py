@@ -1,43 +1,12 @@
-"""Sphinx extension: serve the chart libraries from the book itself and write the figure downloads.
+"""Sphinx extension: Dutch round-bracket citations, no sphinx-thebe, and mended markup in the written pages.
 
-Runs inside the build's own process once the pages are written. Both outputs are skipped when they are
-already up to date, so a no-change rebuild pays nothing.
+The figure downloads and the Vega libraries are written before the build by `python -m pzboek.check`
+into _build/.assets, which Sphinx copies into the site (`html_extra_path` in _config.yml).
 """
 from __future__ import annotations
 
 import re
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-
-VEGA_BUNDLE = "_vega/vega-bundle.js"  # static/pz-charts.js loads it from here, only on pages with charts
-
-
-def _write_vega_bundle(outdir: Path) -> None:
-    import vl_convert as vlc
-
-    target = outdir / VEGA_BUNDLE
-    version = f"vega {vlc.get_vega_version()}, vega-embed {vlc.get_vega_embed_version()}, vl-convert bundle"
-    marker = target.with_suffix(".version")
-    if target.exists() and marker.exists() and marker.read_text() == version:
-        return
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(vlc.javascript_bundle(), encoding="utf-8")
-    marker.write_text(version)
-
-
-def _write_downloads(outdir: Path) -> None:
-    from .check import inputs_digest
-
-    folder = outdir / "downloads"
-    marker = folder / ".inputs-digest"
-    digest = inputs_digest()
-    if marker.exists() and marker.read_text() == digest:
-        return
-    from .charts import write_downloads
-    from .data import load_weighted_survey
-
-    write_downloads(load_weighted_survey(), folder)
-    marker.write_text(digest)
 
 
 # Markup the themes, myst-nb and Sphinx hard-code, mended in the written pages:
@@ -75,10 +44,6 @@ def build_finished(app, exception) -> None:
     if exception is None and app.builder.format == "html":
         outdir = Path(app.outdir)
         _fix_markup(outdir)
-        # vl-convert releases the GIL: the bundle and the downloads are written side by side
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            for job in [pool.submit(_write_vega_bundle, outdir), pool.submit(_write_downloads, outdir)]:
-                job.result()
 
 
 def _register_round_citations() -> None:

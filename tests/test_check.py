@@ -18,7 +18,9 @@ def sandbox(tmp_path, monkeypatch):
     monkeypatch.setattr(check, "STAMP", tmp_path / "_build" / ".inputs-digest")
     monkeypatch.setattr(check, "JUPYTER_CACHE", tmp_path / "_build" / ".jupyter_cache")
     monkeypatch.setattr(check, "SPHINX_DOCTREES", tmp_path / "_build" / ".doctrees")
+    monkeypatch.setattr(check, "ASSETS", tmp_path / "_build" / ".assets")
     monkeypatch.setattr(check, "check_inputs", lambda: None)
+    monkeypatch.setattr(check, "write_assets", lambda digest: check.ASSETS.mkdir(parents=True, exist_ok=True))
     runs = []
     monkeypatch.setattr(check, "execute_notebooks", lambda notebooks: runs.append(len(notebooks)))
     check.main()
@@ -63,3 +65,10 @@ def test_other_survey_file_clears_the_cache(sandbox, tmp_path, monkeypatch):
     monkeypatch.setenv("PZ_SURVEY", str(other))
     check.main()
     assert not cache_survives()
+
+
+def test_missing_assets_are_written_again_without_clearing_the_cache(sandbox):
+    _, runs = sandbox
+    shutil.rmtree(check.ASSETS)
+    assert check.main() == 0
+    assert check.ASSETS.exists() and cache_survives() and runs == [len(check.book_notebooks())]
