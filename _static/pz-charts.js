@@ -1,5 +1,5 @@
 // Turns each figure's static SVG into an interactive Vega chart, with libraries served by the book
-// itself (_vega/vega-bundle.js, loaded only on pages that have a chart, once a chart is near the screen). Re-renders when the width of
+// itself (_vega/vega-bundle.js, loaded only on pages that have a chart, once a reader reaches for one). Re-renders when the width of
 // the column changes (phones, opened toggles) and when the reader switches between light and dark mode.
 (function () {
   "use strict";
@@ -34,6 +34,7 @@
     var s = JSON.parse(JSON.stringify(spec));
     s.width = Math.max(200, width);
     s.autosize = { type: "fit-x", contains: "padding" };
+    delete s.padding; // the static SVG's slack for other fonts: the live chart measures with the page's own
     if (width < 480) {
       (s.layer || [s]).forEach(function (layer) {
         if (layer.encoding && layer.encoding.y && layer.encoding.y.axis) layer.encoding.y.axis.labelLimit = Math.round(width * 0.4);
@@ -96,28 +97,29 @@
     return figure.pzBusy;
   }
 
-  // The libraries (about 300 KB compressed) load when the first chart comes near the screen, and each
-  // chart turns live when it does: a reader who never scrolls to a chart never pays for it.
+  // The libraries (about 300 KB compressed) load when a reader first reaches for a chart (pointer, touch or
+  // keyboard focus), and that chart turns live: until then the static SVG is the chart, and a page costs a
+  // phone on a slow network no script work for charts nobody touches.
+  var WAKE = ["pointerenter", "touchstart", "focusin"];
   function start() {
     var figures = Array.prototype.slice.call(document.querySelectorAll(".pz-figuur"));
     if (!figures.length) return;
     var resize = new ResizeObserver(function (entries) {
       entries.forEach(function (entry) { render(entry.target.closest(".pz-figuur")); });
     });
-    var near = new IntersectionObserver(function (entries) {
-      entries.forEach(function (entry) {
-        if (!entry.isIntersecting) return;
-        var figure = entry.target;
-        near.unobserve(figure);
-        loadVega().then(function () {
-          figure.pzNear = true;
-          render(figure);
-          resize.observe(figure.querySelector(".pz-chart"));
-        }).catch(function (err) { console.warn(err.message); });
-      });
-    }, { rootMargin: "300px 0px" });
-    figures.forEach(function (f) { near.observe(f); });
-    new MutationObserver(function () { figures.filter(function (f) { return f.pzNear; }).forEach(render); })
+    function wake(event) {
+      var figure = event.currentTarget;
+      WAKE.forEach(function (type) { figure.removeEventListener(type, wake); });
+      loadVega().then(function () {
+        figure.pzAwake = true;
+        render(figure);
+        resize.observe(figure.querySelector(".pz-chart"));
+      }).catch(function (err) { console.warn(err.message); });
+    }
+    figures.forEach(function (figure) {
+      WAKE.forEach(function (type) { figure.addEventListener(type, wake, { passive: true }); });
+    });
+    new MutationObserver(function () { figures.filter(function (f) { return f.pzAwake; }).forEach(render); })
       .observe(document.documentElement, { attributes: true, attributeFilter: ["data-theme"] });
   }
 

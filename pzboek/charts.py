@@ -38,6 +38,8 @@ SOURCE_LABELS = {"tekst": "rapporttekst", "reconstructie": "gereconstrueerd"}
 TEXT_COLOUR, MUTED_COLOUR = "#1a1a1a", "#595959"
 SERIES_COLOURS = ["#1f5fa8", "#b34700", "#2e7d32"]
 STATIC_WIDTH = 640
+TEXT_SLACK = 24  # px
+NARROW_WIDTH = 310  # the static cut for phones: below 600 px of column the page shows this one (pz.css)
 DOWNLOAD_FORMATS = ("csv", "svg", "png")
 
 
@@ -76,8 +78,9 @@ def _description(number: int, table: pd.DataFrame) -> str:
     return f"Figuur {number}. {TITLES[number]}. Staafdiagram; " + "; ".join(table["beschrijving"]) + "."
 
 
-def chart_spec(number: int, table: pd.DataFrame) -> dict:
+def chart_spec(number: int, table: pd.DataFrame, width: int = STATIC_WIDTH) -> dict:
     """The Vega-Lite spec: horizontal bars, labels on the bars, reconstructed bars pale and dashed."""
+    label_limit = 230 if width >= STATIC_WIDTH else round(width * 0.4)
     grouped = bool(table["groep"].any())
     order = list(dict.fromkeys(table["categorie"]))
     group_order = list(dict.fromkeys(table["groep"]))
@@ -91,7 +94,7 @@ def chart_spec(number: int, table: pd.DataFrame) -> dict:
     ]
     base = alt.Chart(table).encode(
         # Vega's own aria labels are English; screen readers get the Dutch description and bar labels instead
-        y=alt.Y("categorie:N", sort=order, title=None, axis=alt.Axis(labelLimit=230, labelFontSize=12, aria=False)),
+        y=alt.Y("categorie:N", sort=order, title=None, axis=alt.Axis(labelLimit=label_limit, labelFontSize=12, aria=False)),
         x=alt.X("percentage:Q", title="Percentage", scale=alt.Scale(domain=[0, 100]),
                 axis=alt.Axis(values=[0, 25, 50, 75, 100], labelExpr="datum.value + '%'", aria=False)),
         tooltip=tooltip,
@@ -114,9 +117,11 @@ def chart_spec(number: int, table: pd.DataFrame) -> dict:
         labels = labels.encode(yOffset=alt.YOffset("groep:N", sort=group_order)).transform_calculate(
             tekst="datum.groep + ': ' + datum.label")
     chart = (bars + labels).properties(
-        width=STATIC_WIDTH - 260,
+        width=width - label_limit - 30,
         height=alt.Step(16 if grouped else 24),
         description=_description(number, table),
+        # vl-convert sizes the static SVG by its own font; a reader's font may run wider: room on both sides
+        padding={"left": TEXT_SLACK, "right": TEXT_SLACK, "top": 5, "bottom": 5},
     ).configure(
         font="system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif",
         background="transparent",
@@ -126,11 +131,12 @@ def chart_spec(number: int, table: pd.DataFrame) -> dict:
     return chart.to_dict()
 
 
-def static_svg(spec: dict) -> str:
+def static_svg(spec: dict, css_class: str = "") -> str:
     """The chart as SVG (nl-NL numbers), labelled for screen readers as the live chart is."""
     svg = vlc.vegalite_to_svg(spec, format_locale="nl-NL")
     label = html.escape(spec.get("description", ""), quote=True)
-    return svg.replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1)
+    attributes = f'role="img" aria-label="{label}"' + (f' class="{css_class}"' if css_class else "")
+    return svg.replace("<svg ", f"<svg {attributes} ", 1)
 
 
 def html_table(frame: pd.DataFrame, caption: str) -> str:
@@ -152,6 +158,12 @@ class Figure:
     caption: str
     notes: tuple[str, ...] = ()
     downloads: bool = True
+    narrow_spec: dict | None = None  # a static cut for phone-wide columns, shown instead of spec's there
+
+    def _static(self) -> str:
+        if self.narrow_spec is None:
+            return static_svg(self.spec)
+        return static_svg(self.spec, "pz-breed") + static_svg(self.narrow_spec, "pz-smal")
 
     def _repr_html_(self) -> str:
         # no "$schema": it is a URL on another host, and vega-embed assumes Vega-Lite without it
@@ -161,7 +173,7 @@ class Figure:
         links = " · ".join(f'<a href="../downloads/{self.key}.{fmt}" download>{fmt.upper()}</a>' for fmt in DOWNLOAD_FORMATS)
         downloads = f'<p class="pz-downloads">Downloads: {links}</p>' if self.downloads else ""
         return (
-            f'<div class="pz-figuur"><div class="pz-chart">{static_svg(self.spec)}</div>'
+            f'<div class="pz-figuur"><div class="pz-chart">{self._static()}</div>'
             f'<script type="application/json" class="pz-spec">{spec_json}</script>{notes}'
             f'<details class="pz-tabel-toggle"><summary>Tabel</summary>{html_table(self.table, self.caption)}</details>'
             f"{downloads}</div>"
@@ -187,7 +199,8 @@ def _figure(number: int, table: pd.DataFrame) -> Figure:
         notes.append(RECONSTRUCTED_NOTE)
     if table["label"].str.contains(SMALL_BASE_MARK).any():
         notes.append(SMALL_BASE_NOTE)
-    return Figure(f"figuur{number}", chart_spec(number, table), shown, f"Cijfers bij figuur {number} (gewogen)", tuple(notes))
+    return Figure(f"figuur{number}", chart_spec(number, table), shown, f"Cijfers bij figuur {number} (gewogen)",
+                  tuple(notes), narrow_spec=chart_spec(number, table, NARROW_WIDTH))
 
 
 def write_downloads(survey: WeightedSurvey, folder: Path) -> None:

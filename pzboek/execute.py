@@ -52,25 +52,33 @@ async def _start_kernel(cwd: str) -> AsyncKernelManager:
     return km
 
 
+async def _ready_client(km: AsyncKernelManager, timeout: int):
+    kc = km.client()
+    kc.start_channels()
+    await kc.wait_for_ready(timeout=timeout)
+    return kc
+
+
 async def _run_share(cache, km: AsyncKernelManager, records: list, timeout: int) -> list[str]:
     """Execute these notebooks one after another in one kernel; returns the paths of those that failed."""
     failed = []
-    kc = km.client()
-    kc.start_channels()
+    kc = await _ready_client(km, timeout)
     try:
-        await kc.wait_for_ready(timeout=timeout)
         for record in records:
             nb = cache.get_project_notebook(record.pk).nb
             nb.cells.insert(0, new_code_cell(CLEAN_SLATE.format(cwd=str(Path(record.uri).parent))))
             # record_timing off: cell metadata is part of the key myst-nb looks the notebook up by
-            client = NotebookClient(nb, km=km, kc=kc, timeout=timeout, allow_errors=False, record_timing=False)
+            client = NotebookClient(nb, km=km, timeout=timeout, allow_errors=False, record_timing=False)
+            client.kc = kc  # not a constructor argument; set, it spares a new client per notebook
             start = time.perf_counter()
             try:
                 await client.async_execute()
             except (CellExecutionError, CellTimeoutError):
                 failed.append(record.uri)
-                await km.restart_kernel(now=True)  # the next notebook gets a kernel in a known state
-                await kc.wait_for_ready(timeout=timeout)
+                # the next notebook gets a fresh kernel (and a client connected to it)
+                kc.stop_channels()
+                await km.restart_kernel(now=True)
+                kc = await _ready_client(km, timeout)
                 continue
             _drop_first_cell(nb)
             cache.cache_notebook_bundle(

@@ -1,10 +1,12 @@
-"""Sphinx extension: Dutch round-bracket citations, no sphinx-thebe, and mended markup in the written pages.
+"""Sphinx extension: Dutch round-bracket citations, no sphinx-thebe, and mended pages (markup, fewer requests).
 
 The figure downloads and the Vega libraries are written before the build by `python -m pzboek.check`
 into _build/.assets, which Sphinx copies into the site (`html_extra_path` in _config.yml).
 """
 from __future__ import annotations
 
+import hashlib
+import os
 import re
 from pathlib import Path
 
@@ -22,28 +24,66 @@ MARKUP_FIXES = {
 
 
 # Scripts in <head> block the first paint. Deferred ones still run in document order, after parsing; only
-# documentation_options.js must run at once, because inline scripts in <head> set DOCUMENTATION_OPTIONS.
-BLOCKING_SCRIPT = re.compile(r'<script (?![^>]*\b(?:defer|async)\b)(?![^>]*documentation_options\.js)(?=[^>]*\bsrc=")')
+# documentation_options.js must run at once (inline scripts in <head> set DOCUMENTATION_OPTIONS), so its few
+# lines are written into the page instead of costing a request of their own.
+BLOCKING_SCRIPT = re.compile(r'<script (?![^>]*\b(?:defer|async)\b)(?=[^>]*\bsrc=")')
+OPTIONS_SCRIPT = re.compile(r'<script src="([^"?]*documentation_options\.js)(?:\?[^"]*)?"></script>')
+# pydata-sphinx-theme loads Sphinx's search scripts and the whole search index into every page, for a
+# search-as-you-type box this book has switched off (the search page loads them itself).
+SEARCH_SCRIPTS = re.compile(r'\s*<script defer src="[^"]*(?:searchtools|language_data|searchindex)\.js"></script>')
+
+# The theme and extensions link a dozen stylesheets, one behind an @import: each a render-blocking request
+# on a slow phone network. Pages link one stylesheet instead, the same files joined in the same order.
+STYLESHEET = re.compile(r'[ \t]*<link (?=[^>]*rel="stylesheet")(?![^>]*media=)[^>]*href="([^"]+)"[^>]*>\n?')
+CSS_IMPORT = re.compile(r'@import\s+(?:url\()?["\']([^"\']+)["\']\)?\s*;')
+CSS_URL = re.compile(r'url\(\s*(["\']?)(?![a-z]+:|/|#|%23)([^"\')]+)\1\s*\)', re.I)
+SOURCE_MAP = re.compile(r"/\*# sourceMappingURL=[^*]*\*/")  # would name the wrong file once joined
+STYLESHEETS_DIR = "_static/styles"
 
 
-def _fix_markup(outdir: Path) -> None:
-    files = [*outdir.rglob("*.html"), outdir / "_static" / "togglebutton.js"]
-    for path in files:
-        if not path.exists():
-            continue
+def _stylesheet(path: Path, target_dir: Path) -> str:
+    """A stylesheet with its @imports written in and its url()s made relative to target_dir."""
+    text = SOURCE_MAP.sub("", path.read_text(encoding="utf-8").replace('@charset "UTF-8";', ""))
+    text = CSS_IMPORT.sub(lambda m: _stylesheet((path.parent / m.group(1)).resolve(), target_dir), text)
+    return CSS_URL.sub(lambda m: f'url("{os.path.relpath(path.parent / m.group(2), target_dir)}")', text)
+
+
+def _join_stylesheets(outdir: Path, page: Path, text: str, written: dict) -> str:
+    links = STYLESHEET.findall(text)
+    if len(links) < 2:
+        return text
+    files = tuple((page.parent / href.split("?")[0]).resolve() for href in links)
+    if files not in written:
+        target_dir = outdir / STYLESHEETS_DIR
+        joined = "\n".join(_stylesheet(f, target_dir) for f in files)
+        name = f"pz-{hashlib.sha256(joined.encode()).hexdigest()[:12]}.css"
+        (target_dir / name).write_text('@charset "UTF-8";\n' + joined, encoding="utf-8")
+        written[files] = target_dir / name
+    href = os.path.relpath(written[files], page.parent)
+    parts = STYLESHEET.split(text)  # text, href, text, href, ..., text
+    return parts[0] + f'<link rel="stylesheet" href="{href}" />\n' + "".join(parts[2::2])
+
+
+def _fix_pages(outdir: Path) -> None:
+    options = (outdir / "_static" / "documentation_options.js").read_text(encoding="utf-8").strip()
+    joined: dict = {}
+    pages = [p for p in outdir.rglob("*.html") if p.relative_to(outdir).parts[0] != "_static"]
+    for path in [*pages, outdir / "_static" / "togglebutton.js"]:
         text = original = path.read_text(encoding="utf-8")
         for wrong, right in MARKUP_FIXES.items():
             text = text.replace(wrong, right)
         if path.suffix == ".html":
+            text = OPTIONS_SCRIPT.sub(lambda m: f"<script>{options}</script>", text)
             text = BLOCKING_SCRIPT.sub("<script defer ", text)
+            text = SEARCH_SCRIPTS.sub("", text) if path.name != "search.html" else text
+            text = _join_stylesheets(outdir, path, text, joined)
         if text != original:
             path.write_text(text, encoding="utf-8")
 
 
 def build_finished(app, exception) -> None:
     if exception is None and app.builder.format == "html":
-        outdir = Path(app.outdir)
-        _fix_markup(outdir)
+        _fix_pages(Path(app.outdir))
 
 
 def _register_round_citations() -> None:

@@ -121,10 +121,10 @@ class Tab:
     def open(self, path: str, live: bool = True):
         self.page.goto(self.site + path, wait_until="load")
         if live:
-            # charts turn live when they come near the screen: bring each one into view, then go back up
+            # a chart turns live when a reader reaches for it: point at each one, then go back up
             figures = self.page.locator(".pz-figuur")
             for i in range(figures.count()):
-                figures.nth(i).scroll_into_view_if_needed()
+                figures.nth(i).locator(".pz-chart").hover()
                 self.page.wait_for_function(
                     f"() => document.querySelectorAll('.pz-figuur')[{i}].classList.contains('pz-live')")
             self.page.evaluate("window.scrollTo(0, 0)")
@@ -324,11 +324,31 @@ def test_static_svg_without_javascript(tab, path):
     charts = page.locator(".pz-figuur .pz-chart")
     assert charts.count() == len(CHART_PAGES[path])
     for i in range(charts.count()):
-        svg = charts.nth(i).locator("svg")
-        assert svg.count() == 1 and svg.is_visible()
+        svg = charts.nth(i).locator("svg:visible")
+        assert svg.count() == 1
         box = svg.bounding_box()
         assert box and box["width"] > 200 and box["height"] > 50, f"figure {CHART_PAGES[path][i]}: {box}"
     assert not t.outside, t.outside
+
+
+@pytest.mark.parametrize("path", CHART_PAGES)
+def test_static_charts_load_no_library_and_fit_a_phone(tab, path):
+    """Before anyone touches a chart the page loads no chart library; on a phone the narrow static cut shows,
+    at nearly its own size (its text not shrunk to illegible)."""
+    t = tab(viewport={"width": 375, "height": 800})
+    page = t.open(path, live=False)
+    page.wait_for_load_state("networkidle")
+    assert [u for u in t.requests if "/_vega/" in u] == []
+    for i, number in enumerate(CHART_PAGES[path]):
+        chart = page.locator(".pz-figuur .pz-chart").nth(i)
+        shown = chart.locator("svg:visible")
+        assert shown.count() == 1, f"figure {number}: {shown.count()} static cuts visible"
+        if chart.locator("svg.pz-smal").count():
+            assert shown.get_attribute("class") == "pz-smal", f"figure {number}"
+            scale = shown.bounding_box()["width"] / float(shown.get_attribute("width"))
+            assert scale > 0.85, f"figure {number}: narrow cut shrunk to {scale:.0%}"
+    widths = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    assert widths[0] <= widths[1], widths
 
 
 def _widest_bar(page, figure_index: int) -> dict:
@@ -382,8 +402,9 @@ def test_static_svg_readable_in_dark_mode_without_vega(tab, path):
     """Dark system setting, and the chart library does not arrive: the static (light-design) SVG must not
     be dark text on the dark page."""
     t = tab(color_scheme="dark", block=("/_vega/",))
-    with t.page.expect_console_message(lambda m: "pz-charts: could not load" in m.text):
-        page = t.open(path, live=False)
+    page = t.open(path, live=False)
+    with page.expect_console_message(lambda m: "pz-charts: could not load" in m.text):
+        page.locator(".pz-figuur .pz-chart").first.hover()
     assert page.evaluate("document.documentElement.dataset.theme") == "dark"
     backgrounds = page.evaluate("""() => Array.from(document.querySelectorAll('.pz-figuur')).map(f => [
         f.classList.contains('pz-live'), getComputedStyle(f.querySelector('.pz-chart svg')).backgroundColor])""")

@@ -1,0 +1,50 @@
+"""The executor that fills the notebook cache: shared kernels, clean namespaces, failures left to the build."""
+from pathlib import Path
+
+from jupyter_cache import get_cache
+
+from pzboek import execute
+
+NOTEBOOK = """\
+---
+kernelspec:
+  display_name: Python 3
+  language: python
+  name: python3
+---
+
+# {title}
+
+```{{code-cell}} ipython3
+{code}
+```
+"""
+
+
+def write(folder: Path, name: str, code: str) -> Path:
+    path = folder / f"{name}.md"
+    path.write_text(NOTEBOOK.format(title=name, code=code), encoding="utf-8")
+    return path
+
+
+def test_one_kernel_runs_notebooks_in_turn_with_clean_namespaces(tmp_path, monkeypatch):
+    monkeypatch.setattr(execute, "WORKERS", 1)
+    first = write(tmp_path, "eerste", "x = 41\nprint(x + 1)")
+    second = write(tmp_path, "tweede", "print('x' in dir())\nimport os\nprint(os.getcwd())")
+    broken = write(tmp_path, "kapot", "raise ValueError('kapot')")
+    after = write(tmp_path, "daarna", "print('na de fout')")
+    failed = execute.execute_notebooks([first, second, broken, after], tmp_path / "cache", timeout=60)
+
+    assert failed == [str(broken)]
+    cache = get_cache(str(tmp_path / "cache"))
+    outputs = {}
+    for path in (first, second, after):
+        record = cache.match_cache_notebook(cache.get_project_notebook(str(path)).nb)
+        nb = cache.get_cache_bundle(record.pk).nb
+        code = [c for c in nb.cells if c.cell_type == "code"]
+        assert len(code) == 1 and code[0].execution_count == 1, path  # the clean-slate cell is gone
+        outputs[path.stem] = "".join(o.get("text", "") for o in code[0].outputs)
+    assert outputs["eerste"] == "42\n"
+    assert outputs["tweede"] == f"False\n{tmp_path}\n"  # the first notebook's x is gone
+    assert outputs["daarna"] == "na de fout\n"  # a fresh kernel after the failure
+    assert len(cache.list_unexecuted()) == 1  # the broken one, for the build to run and report
