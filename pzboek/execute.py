@@ -24,14 +24,14 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError
 
 KERNEL = "python3"
-WORKERS = max(1, min(2, os.cpu_count() or 1))
+WORKERS = max(1, len(os.sched_getaffinity(0)))  # one kernel per core this process may use
 MYST_NOTEBOOK = {"name": "myst_nb_md", "type": "plugin"}  # how myst-nb reads a MyST .md notebook
 # Run as an extra first cell of every notebook (and taken out again): the variables of the notebook before
 # go, the imported modules stay. A cell, because nbclient's own messaging must send it.
 CLEAN_SLATE = "get_ipython().reset(new_session=False); __import__('os').chdir({cwd!r})"
 KERNEL_ARGS = [
     "--HistoryManager.hist_file=:memory:",  # as nbclient starts kernels: two kernels never share a history file
-    "--IPKernelApp.exec_lines=import pzboek.book",  # the chapters' imports, while the other kernel starts
+    "--IPKernelApp.exec_lines=import pzboek.book",  # the chapters' imports, done as the kernel starts up
 ]
 
 

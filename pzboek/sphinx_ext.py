@@ -33,12 +33,15 @@ OPTIONS_SCRIPT = re.compile(r'<script src="([^"?]*documentation_options\.js)(?:\
 SEARCH_SCRIPTS = re.compile(r'\s*<script defer src="[^"]*(?:searchtools|language_data|searchindex)\.js"></script>')
 
 # The theme and extensions link a dozen stylesheets, one behind an @import: each a render-blocking request
-# on a slow phone network. Pages link one stylesheet instead, the same files joined in the same order.
+# on a slow phone network. Pages link one stylesheet instead, the same files joined in the same order. Its
+# name comes from the list of files; its first line lists them, so each build joins them afresh, also for
+# the pages this build did not rewrite (GitHub Pages lets browsers cache files for ten minutes only).
 STYLESHEET = re.compile(r'[ \t]*<link (?=[^>]*rel="stylesheet")(?![^>]*media=)[^>]*href="([^"]+)"[^>]*>\n?')
 CSS_IMPORT = re.compile(r'@import\s+(?:url\()?["\']([^"\']+)["\']\)?\s*;')
 CSS_URL = re.compile(r'url\(\s*(["\']?)(?![a-z]+:|/|#|%23)([^"\')]+)\1\s*\)', re.I)
 SOURCE_MAP = re.compile(r"/\*# sourceMappingURL=[^*]*\*/")  # would name the wrong file once joined
 STYLESHEETS_DIR = "_static/styles"
+JOINED_FROM = "/* joined from: "
 
 
 def _stylesheet(path: Path, target_dir: Path) -> str:
@@ -48,25 +51,31 @@ def _stylesheet(path: Path, target_dir: Path) -> str:
     return CSS_URL.sub(lambda m: f'url("{os.path.relpath(path.parent / m.group(2), target_dir)}")', text)
 
 
-def _join_stylesheets(outdir: Path, page: Path, text: str, written: dict) -> str:
+def _link_one_stylesheet(outdir: Path, page: Path, text: str, joined: dict) -> str:
     links = STYLESHEET.findall(text)
     if len(links) < 2:
         return text
-    files = tuple((page.parent / href.split("?")[0]).resolve() for href in links)
-    if files not in written:
-        target_dir = outdir / STYLESHEETS_DIR
-        joined = "\n".join(_stylesheet(f, target_dir) for f in files)
-        name = f"pz-{hashlib.sha256(joined.encode()).hexdigest()[:12]}.css"
-        (target_dir / name).write_text('@charset "UTF-8";\n' + joined, encoding="utf-8")
-        written[files] = target_dir / name
-    href = os.path.relpath(written[files], page.parent)
+    files = [(page.parent / href.split("?")[0]).resolve().relative_to(outdir).as_posix() for href in links]
+    name = f"pz-{hashlib.sha256(' '.join(files).encode()).hexdigest()[:12]}.css"
+    joined[name] = files
     parts = STYLESHEET.split(text)  # text, href, text, href, ..., text
+    href = os.path.relpath(outdir / STYLESHEETS_DIR / name, page.parent)
     return parts[0] + f'<link rel="stylesheet" href="{href}" />\n' + "".join(parts[2::2])
+
+
+def _write_joined_stylesheets(outdir: Path, joined: dict) -> None:
+    target_dir = outdir / STYLESHEETS_DIR
+    for earlier in target_dir.glob("pz-*.css"):
+        joined.setdefault(earlier.name, earlier.read_text(encoding="utf-8").split("\n", 1)[0]
+                          .removeprefix(JOINED_FROM).removesuffix(" */").split())
+    for name, files in joined.items():
+        text = "\n".join(_stylesheet(outdir / f, target_dir) for f in files)
+        (target_dir / name).write_text(f"{JOINED_FROM}{' '.join(files)} */\n{text}", encoding="utf-8")
 
 
 def _fix_pages(outdir: Path) -> None:
     options = (outdir / "_static" / "documentation_options.js").read_text(encoding="utf-8").strip()
-    joined: dict = {}
+    joined: dict[str, list[str]] = {}
     pages = [p for p in outdir.rglob("*.html") if p.relative_to(outdir).parts[0] != "_static"]
     for path in [*pages, outdir / "_static" / "togglebutton.js"]:
         text = original = path.read_text(encoding="utf-8")
@@ -76,9 +85,25 @@ def _fix_pages(outdir: Path) -> None:
             text = OPTIONS_SCRIPT.sub(lambda m: f"<script>{options}</script>", text)
             text = BLOCKING_SCRIPT.sub("<script defer ", text)
             text = SEARCH_SCRIPTS.sub("", text) if path.name != "search.html" else text
-            text = _join_stylesheets(outdir, path, text, joined)
+            text = _link_one_stylesheet(outdir, path, text, joined)
         if text != original:
             path.write_text(text, encoding="utf-8")
+    _write_joined_stylesheets(outdir, joined)
+
+
+def _assets_changed(app, env, added, changed, removed) -> list[str]:
+    """Sphinx copies static files and html_extra_path (downloads, Vega) only when some page is out of date;
+    a changed stylesheet, script or download alone would never reach the site. So such a change makes
+    every page out of date."""
+    digest = hashlib.sha256()
+    for folder in [*app.config.html_static_path, *app.config.html_extra_path]:
+        for path in sorted(Path(app.confdir, folder).rglob("*")):
+            if path.is_file():
+                digest.update(path.as_posix().encode() + path.read_bytes())
+    if getattr(env, "pz_assets_digest", None) == digest.hexdigest():
+        return []
+    env.pz_assets_digest = digest.hexdigest()
+    return sorted(env.found_docs - added - changed)
 
 
 def build_finished(app, exception) -> None:
@@ -122,5 +147,6 @@ def _drop_thebe(app, config=None) -> None:
 def setup(app):
     _register_round_citations()
     app.connect("config-inited", _drop_thebe)  # once every extension, sphinx-thebe included, is set up
+    app.connect("env-get-outdated", _assets_changed)
     app.connect("build-finished", build_finished)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -472,3 +472,17 @@ def test_charts_fit_a_phone(tab, path):
     widths = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
     assert widths[0] <= widths[1], f"page scrolls sideways at 375px (scrollWidth {widths[0]} > {widths[1]})"
     assert not t.errors_since(mark), t.errors_since(mark)
+
+
+@pytest.mark.parametrize("path", [*CHART_PAGES, *NO_CHART_PAGES, "search.html"])
+def test_one_stylesheet_and_no_webfont(tab, path):
+    """A page links one (joined) stylesheet and downloads no icon font: the icons are CSS masks."""
+    t = tab()
+    page = t.open(path, live=False)
+    page.wait_for_load_state("networkidle")
+    assert page.locator('link[rel="stylesheet"]').count() == 1
+    # the joined stylesheet carries the theme (its colour variables) and the book's own rules (pz-icons.css)
+    assert page.evaluate("getComputedStyle(document.documentElement).getPropertyValue('--pst-color-primary')")
+    assert page.evaluate("getComputedStyle(document.querySelector('.fa-solid')).fontFamily") != '"Font Awesome 6 Free"'
+    assert not [u for u in t.requests if re.search(r"\.(woff2?|ttf|otf)(\?|$)", u)], t.requests
+    assert not t.errors, t.errors
