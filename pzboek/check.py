@@ -72,10 +72,10 @@ def check_inputs() -> None:
     keep_prepared(survey, inputs_digest())
 
 
-def execute_notebooks(notebooks: list[Path]) -> None:
+def execute_notebooks(notebooks: list[Path], before) -> None:
     from .execute import execute_notebooks as run
 
-    run(notebooks, JUPYTER_CACHE, EXECUTION_TIMEOUT)
+    run(notebooks, JUPYTER_CACHE, EXECUTION_TIMEOUT, before)
 
 
 def _up_to_date(marker: Path, version: str) -> bool:
@@ -129,21 +129,25 @@ def main() -> int:
         return 0
     from .survey import SurveyError
 
-    if inputs_changed:
-        try:
-            check_inputs()
-        except SurveyError as err:
-            print(f"error: {err}", file=sys.stderr)
-            return 1
-        for stale in (JUPYTER_CACHE, SPHINX_DOCTREES):
-            shutil.rmtree(stale, ignore_errors=True)
     BUILD.mkdir(exist_ok=True)
-    # The assets are written by a forked copy of this process, which already holds the checked survey,
+    # The assets are written by a forked copy of this process, which by then holds the checked survey,
     # while the kernels run the notebooks (a thread would not do: vl-convert keeps the GIL while it renders).
     assets = multiprocessing.get_context("fork").Process(target=write_assets, args=(digest,), name="assets")
-    assets.start()
-    if inputs_changed:
-        execute_notebooks(book_notebooks())
+
+    def check_and_clear() -> None:
+        check_inputs()
+        for stale in (JUPYTER_CACHE, SPHINX_DOCTREES):
+            shutil.rmtree(stale, ignore_errors=True)
+        assets.start()
+
+    try:
+        if inputs_changed:  # the check runs while the kernels start up
+            execute_notebooks(book_notebooks(), before=check_and_clear)
+        else:
+            assets.start()
+    except SurveyError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
     assets.join()
     if assets.exitcode != 0:
         print(f"error: writing the downloads and the Vega libraries into {ASSETS} failed (see above)", file=sys.stderr)

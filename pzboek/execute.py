@@ -89,27 +89,31 @@ async def _run_share(cache, km: AsyncKernelManager, records: list, timeout: int)
     return failed
 
 
-async def _run_all(cache, records: list, timeout: int) -> list[str]:
-    shares = [records[i::WORKERS] for i in range(WORKERS) if records[i::WORKERS]]
+async def _run_all(cache_dir: Path, notebooks: list[Path], timeout: int, before) -> list[str]:
     kernels = []
     try:
-        for share in shares:
-            kernels.append(await _start_kernel(str(Path(share[0].uri).parent)))
-        results = await asyncio.gather(*(_run_share(cache, km, share, timeout) for km, share in zip(kernels, shares)))
+        for _ in range(min(WORKERS, len(notebooks))):
+            kernels.append(await _start_kernel(str(notebooks[0].parent)))
+        before()  # the kernels start up in their own processes meanwhile
+        cache = get_cache(str(cache_dir))
+        pks = [cache.add_nb_to_project(str(nb), read_data=MYST_NOTEBOOK).pk for nb in notebooks]
+        records = cache.list_unexecuted(filter_pks=pks)
+        shares = [records[i::len(kernels)] for i in range(len(kernels))]
+        results = await asyncio.gather(*(_run_share(cache, km, share, timeout)
+                                         for km, share in zip(kernels, shares) if share))
     finally:
         for km in kernels:
             await km.shutdown_kernel(now=True)
     return [uri for failed in results for uri in failed]
 
 
-def execute_notebooks(notebooks: list[Path], cache_dir: Path, timeout: int) -> list[str]:
-    """Run every notebook whose code is not cached yet; returns the paths of those that failed."""
-    cache = get_cache(str(cache_dir))
-    pks = [cache.add_nb_to_project(str(nb), read_data=MYST_NOTEBOOK).pk for nb in notebooks]
-    records = cache.list_unexecuted(filter_pks=pks)
-    if not records:
-        return []
-    failed = asyncio.run(_run_all(cache, records, timeout))
+def execute_notebooks(notebooks: list[Path], cache_dir: Path, timeout: int, before=lambda: None) -> list[str]:
+    """Run every notebook whose code is not cached yet; returns the paths of those that failed.
+
+    The kernels start first; `before` runs in this process while they start up, and may still clear the
+    cache. If it raises, the kernels are shut down and no notebook runs.
+    """
+    failed = asyncio.run(_run_all(cache_dir, notebooks, timeout, before))
     for uri in failed:
         print(f"warning: {uri} failed to execute; the build will run it again and show the error",
               file=sys.stderr)

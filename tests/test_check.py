@@ -22,7 +22,11 @@ def sandbox(tmp_path, monkeypatch):
     monkeypatch.setattr(check, "check_inputs", lambda: None)
     monkeypatch.setattr(check, "write_assets", lambda digest: check.ASSETS.mkdir(parents=True, exist_ok=True))
     runs = []
-    monkeypatch.setattr(check, "execute_notebooks", lambda notebooks: runs.append(len(notebooks)))
+
+    def execute(notebooks, before):
+        before()
+        runs.append(len(notebooks))
+    monkeypatch.setattr(check, "execute_notebooks", execute)
     check.main()
     for folder in (check.JUPYTER_CACHE, check.SPHINX_DOCTREES):
         folder.mkdir(parents=True, exist_ok=True)
@@ -72,3 +76,18 @@ def test_missing_assets_are_written_again_without_clearing_the_cache(sandbox):
     shutil.rmtree(check.ASSETS)
     assert check.main() == 0
     assert check.ASSETS.exists() and cache_survives() and runs == [len(check.book_notebooks())]
+
+
+def test_bad_inputs_stop_before_any_notebook_and_keep_the_cache(sandbox, monkeypatch, capsys):
+    data, runs = sandbox
+    from pzboek.survey import SurveyError
+
+    def bad():
+        raise SurveyError(f"{data / 'participatiezekerheid_2019.sav'}: variable 'opleiding' has value 7")
+    monkeypatch.setattr(check, "check_inputs", bad)
+    with open(data / "codebook.yml", "a") as handle:
+        handle.write("\n")
+    assert check.main() == 1
+    assert capsys.readouterr().err.count("\n") == 1  # one line
+    assert runs == [len(check.book_notebooks())]  # only the first, good build ran notebooks
+    assert cache_survives()
