@@ -6,6 +6,7 @@ same numbers, and download links to files written at build time (see sphinx_ext.
 """
 from __future__ import annotations
 
+import copy
 import html
 import json
 from dataclasses import dataclass
@@ -38,6 +39,7 @@ SOURCE_LABELS = {"tekst": "rapporttekst", "reconstructie": "gereconstrueerd"}
 TEXT_COLOUR, MUTED_COLOUR = "#1a1a1a", "#595959"
 SERIES_COLOURS = ["#1f5fa8", "#b34700", "#2e7d32"]
 STATIC_WIDTH = 640
+WIDE_LABELS = 230  # px for the category labels left of the bars
 TEXT_SLACK = 24  # px
 NARROW_WIDTH = 310  # the static cut for phones: below 600 px of column the page shows this one (pz.css)
 DOWNLOAD_FORMATS = ("csv", "svg", "png")
@@ -78,9 +80,8 @@ def _description(number: int, table: pd.DataFrame) -> str:
     return f"Figuur {number}. {TITLES[number]}. Staafdiagram; " + "; ".join(table["beschrijving"]) + "."
 
 
-def chart_spec(number: int, table: pd.DataFrame, width: int = STATIC_WIDTH) -> dict:
+def chart_spec(number: int, table: pd.DataFrame) -> dict:
     """The Vega-Lite spec: horizontal bars, labels on the bars, reconstructed bars pale and dashed."""
-    label_limit = 230 if width >= STATIC_WIDTH else round(width * 0.4)
     grouped = bool(table["groep"].any())
     order = list(dict.fromkeys(table["categorie"]))
     group_order = list(dict.fromkeys(table["groep"]))
@@ -94,7 +95,7 @@ def chart_spec(number: int, table: pd.DataFrame, width: int = STATIC_WIDTH) -> d
     ]
     base = alt.Chart(table).encode(
         # Vega's own aria labels are English; screen readers get the Dutch description and bar labels instead
-        y=alt.Y("categorie:N", sort=order, title=None, axis=alt.Axis(labelLimit=label_limit, labelFontSize=12, aria=False)),
+        y=alt.Y("categorie:N", sort=order, title=None, axis=alt.Axis(labelLimit=WIDE_LABELS, labelFontSize=12, aria=False)),
         x=alt.X("percentage:Q", title="Percentage", scale=alt.Scale(domain=[0, 100]),
                 axis=alt.Axis(values=[0, 25, 50, 75, 100], labelExpr="datum.value + '%'", aria=False)),
         tooltip=tooltip,
@@ -117,7 +118,7 @@ def chart_spec(number: int, table: pd.DataFrame, width: int = STATIC_WIDTH) -> d
         labels = labels.encode(yOffset=alt.YOffset("groep:N", sort=group_order)).transform_calculate(
             tekst="datum.groep + ': ' + datum.label")
     chart = (bars + labels).properties(
-        width=width - label_limit - 30,
+        width=STATIC_WIDTH - WIDE_LABELS - 30,
         height=alt.Step(16 if grouped else 24),
         description=_description(number, table),
         # vl-convert sizes the static SVG by its own font; a reader's font may run wider: room on both sides
@@ -129,6 +130,17 @@ def chart_spec(number: int, table: pd.DataFrame, width: int = STATIC_WIDTH) -> d
         labelColor=TEXT_COLOUR, titleColor=TEXT_COLOUR, gridColor="#d0d0d0", domainColor=MUTED_COLOUR, tickColor=MUTED_COLOUR,
     ).configure_legend(labelColor=TEXT_COLOUR, titleColor=TEXT_COLOUR).configure_text(color=TEXT_COLOUR).configure_view(stroke=None)
     return chart.to_dict()
+
+
+def narrow_cut(spec: dict, width: int = NARROW_WIDTH) -> dict:
+    """The same bar chart for a phone-wide column: a narrower plot and shorter category labels."""
+    labels = round(width * 0.4)
+    cut = copy.deepcopy(spec)
+    cut["width"] = width - labels - 30
+    for layer in cut["layer"]:
+        if "axis" in layer["encoding"]["y"]:
+            layer["encoding"]["y"]["axis"]["labelLimit"] = labels
+    return cut
 
 
 def static_svg(spec: dict, css_class: str = "") -> str:
@@ -199,8 +211,9 @@ def _figure(number: int, table: pd.DataFrame) -> Figure:
         notes.append(RECONSTRUCTED_NOTE)
     if table["label"].str.contains(SMALL_BASE_MARK).any():
         notes.append(SMALL_BASE_NOTE)
-    return Figure(f"figuur{number}", chart_spec(number, table), shown, f"Cijfers bij figuur {number} (gewogen)",
-                  tuple(notes), narrow_spec=chart_spec(number, table, NARROW_WIDTH))
+    spec = chart_spec(number, table)
+    return Figure(f"figuur{number}", spec, shown, f"Cijfers bij figuur {number} (gewogen)",
+                  tuple(notes), narrow_spec=narrow_cut(spec))
 
 
 def write_downloads(survey: WeightedSurvey, folder: Path) -> None:
@@ -208,9 +221,10 @@ def write_downloads(survey: WeightedSurvey, folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     for number in TITLES:
         table = figure_table(survey, number)
-        figure = _figure(number, table)
         columns = ["categorie", "groep", "percentage", "ondergrens", "bovengrens", "n", "bron"]
         table[columns].to_csv(
             folder / f"figuur{number}.csv", index=False, sep=";", decimal=",", encoding="utf-8-sig")
-        (folder / f"figuur{number}.svg").write_text(static_svg(figure.spec), encoding="utf-8")
-        (folder / f"figuur{number}.png").write_bytes(vlc.vegalite_to_png(figure.spec, scale=2, format_locale="nl-NL"))
+        svg = static_svg(chart_spec(number, table))
+        (folder / f"figuur{number}.svg").write_text(svg, encoding="utf-8")
+        # rasterised from that SVG: the chart is laid out once, not a second time for the PNG
+        (folder / f"figuur{number}.png").write_bytes(vlc.svg_to_png(svg, scale=2))
