@@ -1,8 +1,9 @@
 """Prepare a build before Sphinx starts: `python -m pzboek.check` (the first step of `make book`).
 
-1. Check the inputs. Prints one line naming the file and the variable or value at fault and exits 1
-   when the survey file, codebook, margins or published-figures table cannot be used, so no notebook
-   runs on a bad file.
+1. Check the inputs (while the notebook kernels start up). Prints one line naming the file and the
+   variable or value at fault and exits 1 when the survey file, codebook, margins or published-figures
+   table cannot be used, so no notebook runs on a bad file. The checked, weighted survey is kept for
+   the kernels (data.py), so it is prepared once per build, not once per chapter.
 2. When the inputs changed since the last successful check, clear the executed-notebook cache and
    Sphinx's saved doctrees: no page keeps numbers from an older survey file, codebook or package
    (jupyter-cache alone only notices edits to code cells, Sphinx only edits to the page's own file).
@@ -35,20 +36,15 @@ VEGA_BUNDLE = "_vega/vega-bundle.js"  # _static/pz-charts.js loads it from here,
 EXECUTION_TIMEOUT = 300
 
 
-def _digest(files: list[Path], extra: str = "") -> str:
-    digest = hashlib.sha256(extra.encode())
-    for path in files:
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes() if path.exists() else b"<missing>")
-    return digest.hexdigest()
-
-
 def inputs_digest() -> str:
     """Hash of everything the chapters' numbers depend on besides the chapter files themselves."""
     survey = paths.survey_path()
-    files = [survey, paths.CODEBOOK, paths.MARGINS, paths.PUBLISHED, paths.COMPARISONS,
-             *sorted((paths.ROOT / "pzboek").glob("*.py"))]
-    return _digest(files, str(survey))
+    digest = hashlib.sha256(str(survey).encode())
+    for path in [survey, paths.CODEBOOK, paths.MARGINS, paths.PUBLISHED, paths.COMPARISONS,
+                 *sorted((paths.ROOT / "pzboek").glob("*.py"))]:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes() if path.exists() else b"<missing>")
+    return digest.hexdigest()
 
 
 def book_notebooks() -> list[Path]:

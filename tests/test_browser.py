@@ -486,3 +486,16 @@ def test_one_stylesheet_and_no_webfont(tab, path):
     assert page.evaluate("getComputedStyle(document.querySelector('.fa-solid')).fontFamily") != '"Font Awesome 6 Free"'
     assert not [u for u in t.requests if re.search(r"\.(woff2?|ttf|otf)(\?|$)", u)], t.requests
     assert not t.errors, t.errors
+
+
+def test_search_from_a_chapter_finds_pages(tab):
+    """Chapter pages no longer load the search scripts; the theme's search box still leads to results."""
+    t = tab()
+    page = t.open("chapters/01_vooraf.html", live=False)
+    assert not [u for u in t.requests if "searchindex.js" in u]
+    page.keyboard.press("Control+k")
+    page.keyboard.type("overheid")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/search.html?q=overheid*")
+    page.wait_for_function("() => document.querySelectorAll('#search-results li').length > 0")
+    assert not t.errors, t.errors
