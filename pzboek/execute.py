@@ -46,9 +46,10 @@ def _drop_first_cell(nb) -> None:
                     output["execution_count"] -= 1
 
 
-async def _start_kernel(cwd: str) -> AsyncKernelManager:
+async def _start_kernel(cwd: str, log) -> AsyncKernelManager:
     km = AsyncKernelManager(kernel_name=KERNEL)
-    await km.start_kernel(cwd=cwd, extra_arguments=KERNEL_ARGS)
+    # the kernels' own messages go to the log: a build's output stays the book's (one line on bad input)
+    await km.start_kernel(cwd=cwd, extra_arguments=KERNEL_ARGS, stdout=log, stderr=log)
     return km
 
 
@@ -89,11 +90,11 @@ async def _run_share(cache, km: AsyncKernelManager, records: list, timeout: int)
     return failed
 
 
-async def _run_all(cache_dir: Path, notebooks: list[Path], timeout: int, before) -> list[str]:
+async def _run_all(cache_dir: Path, notebooks: list[Path], timeout: int, before, log) -> list[str]:
     kernels = []
     try:
         for _ in range(min(WORKERS, len(notebooks))):
-            kernels.append(await _start_kernel(str(notebooks[0].parent)))
+            kernels.append(await _start_kernel(str(notebooks[0].parent), log))
         before()  # the kernels start up in their own processes meanwhile
         cache = get_cache(str(cache_dir))
         pks = [cache.add_nb_to_project(str(nb), read_data=MYST_NOTEBOOK).pk for nb in notebooks]
@@ -111,9 +112,12 @@ def execute_notebooks(notebooks: list[Path], cache_dir: Path, timeout: int, befo
     """Run every notebook whose code is not cached yet; returns the paths of those that failed.
 
     The kernels start first; `before` runs in this process while they start up, and may still clear the
-    cache. If it raises, the kernels are shut down and no notebook runs.
+    cache. If it raises, the kernels are shut down and no notebook runs. The kernel processes' own output
+    goes to kernels.log beside the cache (the last run's).
     """
-    failed = asyncio.run(_run_all(cache_dir, notebooks, timeout, before))
+    cache_dir.parent.mkdir(parents=True, exist_ok=True)
+    with open(cache_dir.parent / "kernels.log", "w", encoding="utf-8") as log:
+        failed = asyncio.run(_run_all(cache_dir, notebooks, timeout, before, log))
     for uri in failed:
         print(f"warning: {uri} failed to execute; the build will run it again and show the error",
               file=sys.stderr)
