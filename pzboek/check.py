@@ -84,13 +84,17 @@ def write_vega_bundle(folder: Path) -> None:
     The bundle depends only on the installed vl-convert, so it is made once per environment and kept
     beside it (like the environment's compiled bytecode): a cold build copies it instead of re-bundling.
     """
+    from importlib.metadata import version as installed
+
     import vl_convert as vlc
 
-    version = f"vega-{vlc.get_vega_version()}_embed-{vlc.get_vega_embed_version()}"
+    version = f"vl-convert-{installed('vl-convert-python')}"
     kept = Path(sys.prefix) / "share" / "pzboek" / f"vega-bundle_{version}.js"
     if not kept.exists():
+        if not os.access(sys.prefix, os.W_OK):  # an environment we may not write to: bundle per build
+            kept = folder / "_vega" / ".vega-bundle.js"
         kept.parent.mkdir(parents=True, exist_ok=True)
-        partial = kept.with_suffix(f".{os.getpid()}.tmp")
+        partial = kept.with_name(f"{kept.name}.{os.getpid()}.tmp")
         partial.write_text(vlc.javascript_bundle(), encoding="utf-8")
         partial.replace(kept)
     target = folder / VEGA_BUNDLE
