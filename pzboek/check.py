@@ -37,11 +37,12 @@ EXECUTION_TIMEOUT = 300
 
 
 def inputs_digest() -> str:
-    """Hash of everything the chapters' numbers depend on besides the chapter files themselves."""
+    """Hash of everything the chapters' numbers depend on besides the chapter files themselves (the pinned
+    requirements too: another pandas or Altair may compute or draw differently, and reads its own pickles)."""
     survey = paths.survey_path()
     digest = hashlib.sha256(str(survey).encode())
     for path in [survey, paths.CODEBOOK, paths.MARGINS, paths.PUBLISHED, paths.COMPARISONS,
-                 *sorted((paths.ROOT / "pzboek").glob("*.py"))]:
+                 paths.ROOT / "requirements.txt", *sorted((paths.ROOT / "pzboek").glob("*.py"))]:
         digest.update(path.name.encode())
         digest.update(path.read_bytes() if path.exists() else b"<missing>")
     return digest.hexdigest()

@@ -3,7 +3,8 @@
 jupyter-cache's own executors start a fresh kernel for every notebook, and each kernel then imports pandas,
 Altair and vl-convert and loads and rakes the survey again: most of a cold build. Here one kernel per core
 runs its share of the notebooks one after another, with the user namespace cleared between notebooks, so
-those imports and the prepared survey (cached in `pzboek.data`) are paid once per core, not per chapter.
+those imports are paid once per core, not per chapter, and the survey comes prepared by the check step
+(`pzboek.data`).
 The results are stored exactly as myst-nb stores its own, so Sphinx finds every notebook cached. A notebook
 that fails is left out of the cache: the build then executes it again and reports the error where it is.
 (The tests still execute every chapter in a kernel of its own, so no chapter can lean on another's state.)
