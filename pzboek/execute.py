@@ -25,7 +25,8 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError
 
 KERNEL = "python3"
-WORKERS = max(1, len(os.sched_getaffinity(0)))  # one kernel per core this process may use
+# one kernel per core this process may use (macOS has no sched_getaffinity)
+WORKERS = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 MYST_NOTEBOOK = {"name": "myst_nb_md", "type": "plugin"}  # how myst-nb reads a MyST .md notebook
 # Run as an extra first cell of every notebook (and taken out again): the variables of the notebook before
 # go, the imported modules stay. A cell, because nbclient's own messaging must send it.
