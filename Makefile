@@ -21,8 +21,8 @@ SITE_SOURCES := _config.yml _toc.yml index.md references.bib requirements.txt \
 .DELETE_ON_ERROR:
 
 # The survey file is checked first; a bad file stops here with one line, before any notebook runs. The
-# check also executes the notebooks when the survey, codebook, margins, tables or package changed, and
-# rewrites _build/.inputs-digest only then.
+# check also executes the notebooks when the survey, codebook, margins, tables, package or pinned
+# requirements changed, and rewrites _build/.inputs-digest only then.
 book: $(VENV)/.installed
 	$(BIN)/python -m pzboek.check
 	@$(MAKE) --no-print-directory _build/html/.built

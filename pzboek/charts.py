@@ -40,6 +40,7 @@ TEXT_COLOUR, MUTED_COLOUR = "#1a1a1a", "#595959"
 SERIES_COLOURS = ["#1f5fa8", "#b34700", "#2e7d32"]
 STATIC_WIDTH = 640
 WIDE_LABELS = 230  # px for the category labels left of the bars
+VALUE_ROOM = 30  # px right of the plot for the value labels
 TEXT_SLACK = 24  # px
 NARROW_WIDTH = 310  # the static cut for phones: below 600 px of column the page shows this one (pz.css)
 DOWNLOAD_FORMATS = ("csv", "svg", "png")
@@ -118,7 +119,7 @@ def chart_spec(number: int, table: pd.DataFrame) -> dict:
         labels = labels.encode(yOffset=alt.YOffset("groep:N", sort=group_order)).transform_calculate(
             tekst="datum.groep + ': ' + datum.label")
     chart = (bars + labels).properties(
-        width=STATIC_WIDTH - WIDE_LABELS - 30,
+        width=STATIC_WIDTH - WIDE_LABELS - VALUE_ROOM,
         height=alt.Step(16 if grouped else 24),
         description=_description(number, table),
         # vl-convert sizes the static SVG by its own font; a reader's font may run wider: room on both sides
@@ -136,7 +137,7 @@ def narrow_cut(spec: dict, width: int = NARROW_WIDTH) -> dict:
     """The same bar chart for a phone-wide column: a narrower plot and shorter category labels."""
     labels = round(width * 0.4)
     cut = copy.deepcopy(spec)
-    cut["width"] = width - labels - 30
+    cut["width"] = width - labels - VALUE_ROOM
     for layer in cut["layer"]:
         if "axis" in layer["encoding"]["y"]:
             layer["encoding"]["y"]["axis"]["labelLimit"] = labels

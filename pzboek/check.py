@@ -91,9 +91,9 @@ def write_vega_bundle(folder: Path) -> None:
 
     version = f"vl-convert-{installed('vl-convert-python')}"
     kept = Path(sys.prefix) / "share" / "pzboek" / f"vega-bundle_{version}.js"
+    if not os.access(sys.prefix, os.W_OK):  # an environment we may not write to: kept beside the build
+        kept = folder / "_vega" / f".vega-bundle_{version}.js"
     if not kept.exists():
-        if not os.access(sys.prefix, os.W_OK):  # an environment we may not write to: bundle per build
-            kept = folder / "_vega" / ".vega-bundle.js"
         kept.parent.mkdir(parents=True, exist_ok=True)
         partial = kept.with_name(f"{kept.name}.{os.getpid()}.tmp")
         partial.write_text(vlc.javascript_bundle(), encoding="utf-8")

@@ -27,21 +27,19 @@ MARKUP_FIXES = {
 # documentation_options.js must run at once (inline scripts in <head> set DOCUMENTATION_OPTIONS), so its few
 # lines are written into the page instead of costing a request of their own.
 BLOCKING_SCRIPT = re.compile(r'<script (?![^>]*\b(?:defer|async)\b)(?=[^>]*\bsrc=")')
-OPTIONS_SCRIPT = re.compile(r'<script src="([^"?]*documentation_options\.js)(?:\?[^"]*)?"></script>')
+OPTIONS_SCRIPT = re.compile(r'<script src="[^"?]*documentation_options\.js(?:\?[^"]*)?"></script>')
 # pydata-sphinx-theme loads Sphinx's search scripts and the whole search index into every page, for a
 # search-as-you-type box this book has switched off (the search page loads them itself).
 SEARCH_SCRIPTS = re.compile(r'\s*<script defer src="[^"]*(?:searchtools|language_data|searchindex)\.js"></script>')
 
 # The theme and extensions link a dozen stylesheets, one behind an @import: each a render-blocking request
-# on a slow phone network. Pages link one stylesheet instead, the same files joined in the same order. Its
-# name comes from the list of files; its first line lists them, so each build joins them afresh, also for
-# the pages this build did not rewrite (GitHub Pages lets browsers cache files for ten minutes only).
+# on a slow phone network. Pages link one stylesheet instead, the same files joined in the same order, named
+# after the list of files. A change to any of them rewrites every page (_assets_changed), and so the join.
 STYLESHEET = re.compile(r'[ \t]*<link (?=[^>]*rel="stylesheet")(?![^>]*media=)[^>]*href="([^"]+)"[^>]*>\n?')
 CSS_IMPORT = re.compile(r'@import\s+(?:url\()?["\']([^"\']+)["\']\)?\s*;')
 CSS_URL = re.compile(r'url\(\s*(["\']?)(?![a-z]+:|/|#|%23)([^"\')]+)\1\s*\)', re.I)
 SOURCE_MAP = re.compile(r"/\*# sourceMappingURL=[^*]*\*/")  # would name the wrong file once joined
 STYLESHEETS_DIR = "_static/styles"
-JOINED_FROM = "/* joined from: "
 
 
 def _stylesheet(path: Path, target_dir: Path) -> str:
@@ -65,12 +63,9 @@ def _link_one_stylesheet(outdir: Path, page: Path, text: str, joined: dict) -> s
 
 def _write_joined_stylesheets(outdir: Path, joined: dict) -> None:
     target_dir = outdir / STYLESHEETS_DIR
-    for earlier in target_dir.glob("pz-*.css"):
-        joined.setdefault(earlier.name, earlier.read_text(encoding="utf-8").split("\n", 1)[0]
-                          .removeprefix(JOINED_FROM).removesuffix(" */").split())
     for name, files in joined.items():
         text = "\n".join(_stylesheet(outdir / f, target_dir) for f in files)
-        (target_dir / name).write_text(f"{JOINED_FROM}{' '.join(files)} */\n{text}", encoding="utf-8")
+        (target_dir / name).write_text(text, encoding="utf-8")
 
 
 def _fix_pages(outdir: Path) -> None:
