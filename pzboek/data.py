@@ -12,7 +12,7 @@ from pathlib import Path
 
 from . import paths
 from .estimates import WeightedSurvey
-from .survey import load_codebook, load_survey
+from .survey import load_codebook, load_survey, survey_is_standin
 from .weighting import load_margins, rake_to_margins
 
 PREPARED = paths.ROOT / "_build" / ".prepared-survey.pickle"
@@ -25,7 +25,8 @@ def load_weighted_survey(path: Path | None = None) -> WeightedSurvey:
         return prepared
     data = load_survey(path)
     margins = load_margins()
-    return WeightedSurvey(data, rake_to_margins(data, margins), margins, load_codebook(), str(path))
+    return WeightedSurvey(data, rake_to_margins(data, margins), margins, load_codebook(), str(path),
+                          survey_is_standin(path))
 
 
 def _prepared() -> WeightedSurvey | None:

@@ -52,6 +52,7 @@ class WeightedSurvey:
     margins: tuple[Margin, ...]
     codebook: Codebook
     path: str
+    standin: bool = False  # this edition's generated file (survey.STANDIN_LABEL), not fieldwork data
 
     @property
     def weights(self) -> np.ndarray:

@@ -21,7 +21,7 @@ import pyreadstat
 from . import paths
 from .estimates import WeightedSurvey
 from .published import load_published
-from .survey import load_codebook
+from .survey import STANDIN_LABEL, load_codebook
 from .weighting import load_margins, rake_to_margins
 
 SEED = 2019
@@ -181,7 +181,7 @@ def write_sav(data: pd.DataFrame, path: Path) -> None:
     pyreadstat.write_sav(
         data,
         str(path),
-        file_label="Participatiezekerheid, I&O Research juli 2019 (vervangend bestand, gegenereerd)",
+        file_label=STANDIN_LABEL,
         column_labels=[codebook[v].label[:255] for v in data.columns],
         variable_value_labels={v: {float(k): l for k, l in codebook[v].values.items()} for v in data.columns if codebook[v].values},
         missing_ranges={v: sorted(float(c) for c in codebook[v].missing) for v in data.columns if codebook[v].missing},

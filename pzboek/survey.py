@@ -21,6 +21,27 @@ class SurveyError(Exception):
     """A survey, codebook or margins file that the book cannot use."""
 
 
+# The stand-in file says what it is in its SPSS file label (shown by SPSS, at most 64 characters). Every
+# page's stand-in notice follows this label: a real fieldwork file does not start with it, and then the
+# notice disappears without any page being edited.
+STANDIN_LABEL = "Vervangend bestand (gegenereerd) - Participatiezekerheid 2019"
+
+
+def is_standin_label(file_label: str | None) -> bool:
+    return (file_label or "").lower().startswith(STANDIN_LABEL.split(" (")[0].lower())
+
+
+def survey_is_standin(path: Path) -> bool:
+    """Whether the survey file at `path` is this edition's generated stand-in (read from its metadata only)."""
+    if not path.exists():
+        raise SurveyError(f"{path}: survey file not found")
+    try:
+        _, meta = pyreadstat.read_sav(str(path), metadataonly=True)
+    except Exception as err:
+        raise SurveyError(f"{path}: not a readable SPSS .sav file ({err})") from None
+    return is_standin_label(meta.file_label)
+
+
 @dataclass(frozen=True)
 class Variable:
     name: str
