@@ -4,6 +4,10 @@ Everything is computed from the configured survey file and the metadata in data/
 """
 from __future__ import annotations
 
+import datetime
+import html
+from pathlib import Path
+
 import altair as alt
 import numpy as np
 import pandas as pd
@@ -20,23 +24,45 @@ KIND_LABELS = {"bron": "gepubliceerd cijfer", "afgeleid": "afgeleid uit gepublic
 
 
 def group_tests(survey: WeightedSurvey, chapter: int) -> str:
-    """HTML table: each group difference the chapter's text claims, with its design-adjusted test."""
+    """HTML table: each group difference the chapter's text claims between printed numbers, tested.
+
+    With the stand-in file the exact shares are this edition's; only their rounding to the printed whole
+    percentages is the report's. So the test runs over every set of shares that round to those numbers, and
+    the verdict says when it depends on the rounding. With a real file the file's own shares are tested."""
     rows = []
     for row in load_comparisons().query("hoofdstuk == @chapter").itertuples():
         estimates = [survey.estimate(row.variabele, row.codes, g) for g in row.groepen]
-        test = survey.compare_groups(row.variabele, row.codes, row.groepen)
-        shares = " / ".join(
-            f"{_group_label(survey, g)} {dutch.procent(e.share)}{'†' if e.small_base else ''}"
-            for g, e in zip(row.groepen, estimates))
-        rows.append({
-            "Bewering in de tekst": row.bewering,
-            "Gewogen percentages": shares,
-            "Toets (F; p)": f"F = {dutch.getal(test.statistic, 2)}; p = {dutch.getal(test.p_value, 3)}",
-            "Oordeel": "verschil statistisch significant" if test.p_value < SIGNIFICANCE
-                       else "verschil niet significant (kan toeval zijn)",
-        })
-    return html_table(pd.DataFrame(rows), "Verschillen tussen groepen, getoetst met gewichten "
-                                           f"(designgebaseerde Wald-toets, significant bij p < {dutch.getal(SIGNIFICANCE, 2)})")
+        labels = [_group_label(survey, g) for g in row.groepen]
+        if survey.standin:
+            found = survey.compare_within_rounding(row.variabele, row.codes, row.groepen, [e.percent for e in estimates])
+            rows.append({
+                "Wat het rapport zegt": f"‘{row.rapport}’",
+                "Percentages in het rapport": " / ".join(f"{g} {dutch.procent(e.share)}" for g, e in zip(labels, estimates)),
+                "Verschil binnen de afronding": f"{dutch.getal(found.difference_low * 100)}–{dutch.getal(found.difference_high * 100)} procentpunt",
+                "p binnen de afronding": f"{dutch.p_waarde(found.p_low)}–{dutch.p_waarde(found.p_high)}",
+                "Oordeel van deze uitgave": _verdict(found.p_low, found.p_high),
+            })
+        else:
+            test = survey.compare_groups(row.variabele, row.codes, row.groepen)
+            spread = max(e.share for e in estimates) - min(e.share for e in estimates)
+            rows.append({
+                "Wat het rapport zegt": f"‘{row.rapport}’",
+                "Gewogen percentages": " / ".join(f"{g} {dutch.procent(e.share, 1)}" for g, e in zip(labels, estimates)),
+                "Verschil": f"{dutch.getal(spread * 100, 1)} procentpunt",
+                "p": dutch.p_waarde(test.p_value),
+                "Oordeel van deze uitgave": _verdict(test.p_value, test.p_value),
+            })
+    source = "; groepsgrootten en designeffect van het vervangende bestand" if survey.standin else ""
+    return html_table(pd.DataFrame(rows), "Verschillen tussen groepen die de tekst noemt, getoetst met de gewichten "
+                                          f"(Wald-toets, significant bij p < {dutch.getal(SIGNIFICANCE, 2)}{source})")
+
+
+def _verdict(p_low: float, p_high: float) -> str:
+    if p_high < SIGNIFICANCE:
+        return "groter dan toeval te verklaren (significant)" + (" bij elke afronding" if p_low != p_high else "")
+    if p_low >= SIGNIFICANCE:
+        return "kan toeval zijn (niet significant)" + (" bij elke afronding" if p_low != p_high else "")
+    return "hangt af van de afronding: kan toeval zijn, of net significant"
 
 
 def _group_label(survey: WeightedSurvey, spec: str) -> str:
@@ -50,6 +76,8 @@ def diagnostics(survey: WeightedSurvey) -> dict[str, str]:
     """The weighting diagnostics as the Verantwoording prints them."""
     w = survey.weighting
     low, high = w.weight_range
+    kinds = non_printed_values(survey)["Herkomst"].str.split(":").str[0].value_counts()
+    error = w.max_margin_error * 100
     return {
         "n_respondenten": dutch.getal(w.n),
         "design_effect": dutch.getal(w.design_effect, 2),
@@ -57,31 +85,60 @@ def diagnostics(survey: WeightedSurvey) -> dict[str, str]:
         "gewicht_min": dutch.getal(low, 2),
         "gewicht_max": dutch.getal(high, 2),
         "gewicht_cap": dutch.getal(WEIGHT_CAP),
-        "marge_fout": dutch.getal(w.max_margin_error * 100, 3),
+        "marge_fout": "minder dan 0,01" if error < 0.005 else dutch.getal(error, 2),
         "min_basis": dutch.getal(MIN_BASE),
-        **{f"aantal_{source}": dutch.getal(count) for source, count in _distinct_values().items()},
+        "aantal_tekst": dutch.getal(_printed_count()),
+        "aantal_benadering": dutch.getal(kinds.get("benaderd", 0)),
+        "aantal_reconstructie": dutch.getal(kinds.get("gereconstrueerd", 0)),
+        "bestand": survey_sentence(survey),
     }
 
 
-def _distinct_values() -> dict[str, int]:
-    """How many distinct numbers of the published-figures table come from the text and how many were rebuilt."""
-    table = load_published().drop_duplicates(["variabele", "categorie", "subgroep"])
-    return table[table["codes"].map(bool)]["bron"].value_counts().to_dict()
+def survey_sentence(survey: WeightedSurvey) -> str:
+    """Which file this build used, in one sentence that follows the file."""
+    if survey.standin:
+        return ("Dit boek is gebouwd met het **vervangende bestand** van deze uitgave: alle getallen, intervallen, "
+                "aantallen en toetsen in het boek komen daaruit.")
+    return (f"Dit boek is gebouwd met het onderzoeksbestand `{Path(survey.path).name}`; het vervangende bestand "
+            "van deze uitgave is daarbij niet gebruikt.")
+
+
+def _printed_count() -> int:
+    """How many distinct numbers the report prints, of those in the published-figures table."""
+    table = load_published()
+    printed = table[(table["bron"] == "tekst") & table["codes"].map(bool)]
+    return len(printed.drop_duplicates(["variabele", "categorie", "subgroep"]))
 
 
 def margin_sources(survey: WeightedSurvey) -> str:
     rows = [{
-        "Kenmerk": m.dimension,
+        "Kenmerk": "Leeftijd" if m.age_groups else survey.codebook[m.source_variable].label,
         "Soort": KIND_LABELS[m.kind],
         "Bron": m.source,
-        "Peildatum": m.reference_date,
+        "Peildatum": dutch.datum(_date(m.reference_date)),
         "Toelichting": m.note,
     } for m in survey.margins]
-    return html_table(pd.DataFrame(rows), "Bevolkingscijfers waarop is gewogen")
+    return html_table(pd.DataFrame(rows), "Bevolkingscijfers waarop deze uitgave heeft gewogen")
+
+
+def _date(text: str):
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        return text
 
 
 def composition(survey: WeightedSurvey) -> str:
-    return html_table(survey.composition(), "Samenstelling: ongewogen steekproef, gewogen steekproef en bevolking")
+    frame = survey.composition()
+    if survey.standin:
+        frame = frame.rename(columns={"Steekproef ongewogen": "Vervangend bestand, ongewogen",
+                                      "Steekproef gewogen": "Vervangend bestand, gewogen"})
+        note = ('<p class="pz-noot">De steekproefkolommen beschrijven het vervangende bestand van deze uitgave, '
+                "niet het panel van I&amp;O Research: hoe dat panel was samengesteld en gewogen, vermeldt het "
+                "rapport niet.</p>")
+    else:
+        note = ""
+    return html_table(frame, "Samenstelling: ongewogen steekproef, gewogen steekproef en bevolking") + note
 
 
 def weight_figure(survey: WeightedSurvey) -> Figure:
@@ -107,45 +164,57 @@ def weight_figure(survey: WeightedSurvey) -> Figure:
     return Figure("gewichten", spec, shown, "Verdeling van de weegfactoren", downloads=False)
 
 
-def reconstructed_values(survey: WeightedSurvey) -> str:
+def non_printed_values(survey: WeightedSurvey) -> pd.DataFrame:
+    """Every value of the published-figures table that the report does not print as a number."""
     table = load_published()
-    rows = table[(table["bron"] == "reconstructie") & table["figuur"].notna()]
-    shown = pd.DataFrame({
-        "Figuur": rows["figuur"].astype(int),
+    rows = table[table["bron"] != "tekst"].drop_duplicates(["variabele", "categorie", "subgroep"])
+    return pd.DataFrame({
+        "Waar": [f"figuur {f}" if f else f"hoofdstuk {h}" for f, h in zip(rows["figuur"], rows["hoofdstuk"])],
         "Categorie": [survey.codebook[v].label for v in rows["variabele"]],
         "Groep": [_group_label(survey, g) if g else "" for g in rows["subgroep"]],
-        "Gereconstrueerde waarde": [f"{v}%" for v in rows["waarde"]],
+        "Herkomst": [f"benaderd: de tekst zegt ‘{r.in_tekst}’" if r.bron == "benadering"
+                     else "gereconstrueerd: de tekst noemt geen getal" for r in rows.itertuples()],
+        "Gekozen waarde (deze uitgave)": [f"{v}%" for v in rows["waarde"]],
         "Schatting uit het bestand": [dutch.procent(survey.estimate(r.variabele, r.codes, r.subgroep).share)
                                       for r in rows.itertuples()],
     })
-    return html_table(shown, "Gereconstrueerde figuurwaarden")
+
+
+def reconstructed_values(survey: WeightedSurvey) -> str:
+    return html_table(non_printed_values(survey), "Waarden die het rapport niet als getal noemt")
 
 
 def codebook(survey: WeightedSurvey) -> str:
-    """Per variable: question, categories, unweighted counts and weighted percentages."""
+    """Per variable: its provenance, the question as this edition words it, categories, counts and percentages."""
     parts = []
     data, w = survey.data, survey.weights
+    counted = "Aantal (ongewogen, vervangend bestand)" if survey.standin else "Aantal (ongewogen)"
     for var in survey.codebook.variables.values():
         if var.kind == "id":
             continue
         column = data[var.name].to_numpy()
         asked = ~np.isnan(column)
-        title = f"{var.name}: {var.question + ' — ' if var.question else ''}{var.label}"
         if var.value_range:
             values = column[asked]
             frame = pd.DataFrame([{"Statistiek": "bereik", "Waarde": f"{dutch.getal(values.min())}–{dutch.getal(values.max())}"},
                                   {"Statistiek": "gewogen gemiddelde", "Waarde": dutch.getal(np.average(values, weights=w[asked]), 1)},
-                                  {"Statistiek": "aantal (ongewogen)", "Waarde": dutch.getal(asked.sum())}])
+                                  {"Statistiek": counted.lower(), "Waarde": dutch.getal(asked.sum())}])
         else:
             frame = pd.DataFrame([{
                 "Code": code,
                 "Antwoord": label + (" (ontbrekend)" if code in var.missing else ""),
-                "Aantal (ongewogen)": dutch.getal(int((column == code).sum())),
+                "Herkomst van het antwoord": "rapport" if code in var.answers_in_report else "deze uitgave",
+                counted: dutch.getal(int((column == code).sum())),
                 "Percentage (gewogen)": dutch.procent(w[column == code].sum() / w[asked].sum(), 1),
             } for code, label in var.values.items()])
+        about = [f"In het rapport: ‘{var.in_report}’." if var.in_report
+                 else "Niet in het rapport: een toevoeging van deze uitgave."]
+        if var.question:
+            about.append(f"Vraag zoals deze uitgave haar formuleert: {var.question}")
         if var.filter:
-            title += " (gesteld aan: " + ", ".join(f"{k} = {v}" for k, v in var.filter.items()) + ")"
+            about.append("Gesteld aan: " + ", ".join(f"{k} = {v}" for k, v in var.filter.items()) + ".")
         if var.chapters:
-            title += " — hoofdstuk " + ", ".join(str(c) for c in var.chapters)
-        parts.append(html_table(frame, title))
+            about.append("Hoofdstuk " + ", ".join(str(c) for c in var.chapters) + ".")
+        parts.append(html_table(frame, f"{var.name}: {var.label}")
+                     + "".join(f'<p class="pz-noot">{html.escape(line)}</p>' for line in about))
     return "\n".join(parts)

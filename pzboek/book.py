@@ -52,8 +52,13 @@ class Hoofdstuk:
         for key, text in self.getallen().items():
             glue(key, Markdown(text), display=False)
 
-    def glue_figuur(self, number: int) -> None:
-        glue(f"figuur{number}", build_figure(self.survey, number), display=False)
+    def glue_figuur(self, key: int | str) -> None:
+        """Glue figure `key` (1 … 7 as in the report, 'A1' … for this edition's additions) as 'figuur<key>'."""
+        glue(f"figuur{key}", build_figure(self.survey, str(key)), display=False)
+
+    def glue_bestand(self) -> None:
+        """'bestand': which survey file this build used, in one sentence (the stand-in or a real file)."""
+        glue("bestand", Markdown(appendix.survey_sentence(self.survey)), display=False)
 
     def tabel_samenstelling(self) -> HTML:
         return HTML(appendix.composition(self.survey))

@@ -9,6 +9,8 @@ from __future__ import annotations
 import copy
 import html
 import json
+import re
+import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,23 +20,34 @@ import vl_convert as vlc
 
 from . import dutch
 from .estimates import MIN_BASE, WeightedSurvey
-from .published import load_published
+from .published import load_figures, load_published
 
-TITLES = {
-    1: "Uitgangspunten maatschappelijk waardevol werk (afgeronde %)",
-    2: "Maatschappelijk waardevolle activiteiten (afgeronde %)",
-    3: "Lokale maatschappelijke kwesties (afgeronde %)",
-    4: "Organisatie van maatschappelijk waardevol werk (afgeronde %)",
-    5: "Rolverdeling organisatie van maatschappelijk waardevol werk, naar onderwijsniveau (afgeronde %)",
-    6: "Financiering maatschappelijk waardevol werk (afgeronde %)",
-    7: "Rolverdeling financiering van maatschappelijk waardevol werk, naar onderwijsniveau (afgeronde %)",
-    8: "Kerncijfers van de peiling (afgeronde %; toevoeging aan het oorspronkelijke rapport)",
+@dataclass(frozen=True)
+class Provenance:
+    """How a figure value is marked, by where it comes from (the bron column of the published-figures table)."""
+
+    mark: str  # beside the value: '48%*', '≈34%'
+    legend: str  # the figure's own legend entry
+    opacity: float
+    dash: list[int]
+    note: str  # below the figure (where the mark occurs)
+
+
+PROVENANCE = {
+    "tekst": Provenance("", "waarde uit de tekst van het rapport", 1.0, [1, 0], ""),
+    "benadering": Provenance("≈", "≈ benaderd: de tekst geeft de waarde in woorden", 0.6, [6, 2], (
+        "≈ Benaderd: de tekst van het rapport noemt hier alleen {woorden}; deze uitgave toont een waarde die "
+        "daarbij past.")),
+    "reconstructie": Provenance("*", "* gereconstrueerd door deze uitgave", 0.3, [3, 2], (
+        "* Gereconstrueerd: het rapport noemt deze waarde niet; deze uitgave heeft haar zo gekozen dat ze past "
+        "bij wat de tekst zegt.")),
 }
-RECONSTRUCTED_NOTE = ("* Gereconstrueerde waarde: het oorspronkelijke rapport noemt dit getal niet in de tekst "
-                      "en de figuur zelf is verloren gegaan; de waarde is zo gekozen dat ze past bij wat de tekst zegt.")
+SOURCE_LINE = ("Bron: Start Foundation (2019), Participatiezekerheid; onderzoek van I&O Research, juli 2019. "
+               "Figuur uit de online uitgave van het rapport.")
+STANDIN_NOTE = ("Let op: de cijfers komen uit een vervangend, gegenereerd onderzoeksbestand dat de percentages uit "
+                "het rapport nabootst; het bevat geen echte antwoorden.")
 SMALL_BASE_MARK = "†"
 SMALL_BASE_NOTE = f"{SMALL_BASE_MARK} Gebaseerd op minder dan {MIN_BASE} respondenten: alleen indicatief."
-SOURCE_LABELS = {"tekst": "rapporttekst", "reconstructie": "gereconstrueerd"}
 # Light-mode palette (WCAG AA: text and bar edges at least 4.5:1 on white); pz-charts.js swaps in the dark one.
 TEXT_COLOUR, MUTED_COLOUR = "#1a1a1a", "#595959"
 SERIES_COLOURS = ["#1f5fa8", "#b34700", "#2e7d32"]
@@ -42,20 +55,24 @@ STATIC_WIDTH = 640
 WIDE_LABELS = 230  # px for the category labels left of the bars
 VALUE_ROOM = 30  # px right of the plot for the value labels
 TEXT_SLACK = 24  # px
+BAR_STEP, GROUP_GAP = 16, 12  # px per bar (grouped figures; single bars get 1.5 times that) and between groups
+LEGEND_OFFSET, LEGEND_ROW = 46, 20  # px below the plot (clear of the axis title) and between legend rows
 NARROW_WIDTH = 310  # the static cut for phones: below 600 px of column the page shows this one (pz.css)
 DOWNLOAD_FORMATS = ("csv", "svg", "png")
+DOWNLOAD_LINE = 100  # characters per note line in a downloaded chart (11 px text across 640 px)
 
 
-def figure_table(survey: WeightedSurvey, number: int) -> pd.DataFrame:
-    """One row per bar: the weighted estimate with its interval, n and source, in reading order."""
-    rows = load_published().query("figuur == @number")
+def figure_table(survey: WeightedSurvey, key: str) -> pd.DataFrame:
+    """One row per bar: the weighted estimate with its interval, n and provenance, in reading order."""
+    rows = load_published().query("figuur == @key")
     if rows.empty:
-        raise KeyError(f"figure {number} is not in the published-figures table")
+        raise KeyError(f"figure {key} is not in the published-figures table")
     groups = survey.codebook["opleiding"].values
     records = []
     for row in rows.itertuples():
         est = survey.estimate(row.variabele, row.codes, row.subgroep)
-        reconstructed = row.bron == "reconstructie"
+        source = PROVENANCE[row.bron]
+        label = dutch.procent(est.share)
         records.append({
             "categorie": row.label or survey.codebook[row.variabele].label,
             "groep": groups[int(row.subgroep.split("=")[1])] if row.subgroep.startswith("opleiding=") else "",
@@ -63,26 +80,66 @@ def figure_table(survey: WeightedSurvey, number: int) -> pd.DataFrame:
             "ondergrens": round(est.lower * 100, 1),
             "bovengrens": round(est.upper * 100, 1),
             "n": est.n,
-            "bron": SOURCE_LABELS[row.bron],
-            "label": dutch.procent(est.share) + ("*" if reconstructed else "") + (SMALL_BASE_MARK if est.small_base else ""),
+            "bron": row.bron,
+            "herkomst": source.legend,
+            "in_tekst": row.in_tekst if row.bron == "benadering" else "",
+            "label": (f"≈{label}" if source.mark == "≈" else label + source.mark) + (SMALL_BASE_MARK if est.small_base else ""),
             "interval": f"{dutch.getal(est.lower * 100, 1)}–{dutch.getal(est.upper * 100, 1)}%",
             "n_tekst": dutch.getal(est.n),
         })
         r = records[-1]
-        r["beschrijving"] = (f"{r['categorie']}{', ' + r['groep'] if r['groep'] else ''}: {r['label'].rstrip('*†')}"
-                             f"{' (gereconstrueerd)' if reconstructed else ''}, 95%-interval {r['interval']}")
+        kind = {"tekst": "", "benadering": " (benaderd)", "reconstructie": " (gereconstrueerd)"}[row.bron]
+        r["beschrijving"] = (f"{r['categorie']}{', ' + r['groep'] if r['groep'] else ''}: {label}{kind}, "
+                             f"95%-interval {r['interval']}")
     table = pd.DataFrame(records)
     if not table["groep"].any():
         table = table.sort_values("percentage", ascending=False, kind="stable")
     return table.reset_index(drop=True)
 
 
-def _description(number: int, table: pd.DataFrame) -> str:
-    return f"Figuur {number}. {TITLES[number]}. Staafdiagram; " + "; ".join(table["beschrijving"]) + "."
+def figure_name(key: str) -> str:
+    """'Figuur 1. Uitgangspunten …': the report's numbering, 'A1' … for the edition's additions."""
+    return f"Figuur {key}. {load_figures().loc[key, 'titel']}"
 
 
-def chart_spec(number: int, table: pd.DataFrame) -> dict:
-    """The Vega-Lite spec: horizontal bars, labels on the bars, reconstructed bars pale and dashed."""
+def _description(key: str, table: pd.DataFrame) -> str:
+    return f"{figure_name(key)}. Staafdiagram; " + "; ".join(table["beschrijving"]) + "."
+
+
+def figure_notes(key: str, table: pd.DataFrame) -> list[str]:
+    """What a reader must know to read the figure: the editorial note, the provenance marks, small bases."""
+    notes = [load_figures().loc[key, "toelichting"]]
+    for kind in ("benadering", "reconstructie"):
+        if (table["bron"] == kind).any():
+            words = " en ".join(f"‘{w}’" for w in dict.fromkeys(table.loc[table["bron"] == kind, "in_tekst"]))
+            notes.append(PROVENANCE[kind].note.format(woorden=words))
+    if table["label"].str.contains(SMALL_BASE_MARK).any():
+        notes.append(SMALL_BASE_NOTE)
+    return [n for n in notes if n]
+
+
+def provenance_legend(kinds: list[str], plot_height: int) -> list[alt.Chart]:
+    """The figure's legend for how values are drawn (pale fill, dashed outline), as marks below the plot.
+
+    Drawn as marks because a Vega legend cannot show a fill opacity, and a strokeDash legend of filled bars
+    gets a transparent outline: the swatches would not look like the bars they explain."""
+    layers = []
+    for i, kind in enumerate(kinds):
+        top = plot_height + LEGEND_OFFSET + i * LEGEND_ROW
+        row = alt.Chart(pd.DataFrame({"tekst": [PROVENANCE[kind].legend]}))
+        layers += [
+            row.mark_rect(color=SERIES_COLOURS[0], stroke=SERIES_COLOURS[0], strokeWidth=1.5,
+                          fillOpacity=PROVENANCE[kind].opacity, strokeDash=PROVENANCE[kind].dash).encode(
+                x=alt.value(0), x2=alt.value(16), y=alt.value(top), y2=alt.value(top + 12)),
+            row.mark_text(align="left", baseline="middle", fontSize=12).encode(
+                x=alt.value(22), y=alt.value(top + 6), text="tekst:N"),
+        ]
+    return layers
+
+
+def chart_spec(key: str, table: pd.DataFrame) -> dict:
+    """The Vega-Lite spec: horizontal bars with their values; values the report does not print are pale and
+    dashed, explained by the figure's own legend."""
     grouped = bool(table["groep"].any())
     order = list(dict.fromkeys(table["categorie"]))
     group_order = list(dict.fromkeys(table["groep"]))
@@ -92,44 +149,56 @@ def chart_spec(number: int, table: pd.DataFrame) -> dict:
         alt.Tooltip("label:N", title="Percentage"),
         alt.Tooltip("interval:N", title="95%-interval"),
         alt.Tooltip("n_tekst:N", title="Respondenten (ongewogen)"),
-        alt.Tooltip("bron:N", title="Bron"),
+        alt.Tooltip("herkomst:N", title="Herkomst"),
     ]
     base = alt.Chart(table).encode(
-        # Vega's own aria labels are English; screen readers get the Dutch description and bar labels instead
-        y=alt.Y("categorie:N", sort=order, title=None, axis=alt.Axis(labelLimit=WIDE_LABELS, labelFontSize=12, aria=False)),
+        # Vega's own aria labels are English; screen readers get the Dutch description instead (static_svg)
+        y=alt.Y("categorie:N", sort=order, title=None, axis=alt.Axis(labelLimit=WIDE_LABELS, labelFontSize=12)),
         x=alt.X("percentage:Q", title="Percentage", scale=alt.Scale(domain=[0, 100]),
-                axis=alt.Axis(values=[0, 25, 50, 75, 100], labelExpr="datum.value + '%'", aria=False)),
+                axis=alt.Axis(values=[0, 25, 50, 75, 100], labelExpr="datum.value + '%'")),
         tooltip=tooltip,
     )
     colour = (alt.Color("groep:N", sort=group_order, title="Onderwijsniveau",
-                        scale=alt.Scale(range=SERIES_COLOURS), legend=alt.Legend(orient="bottom", aria=False))
+                        scale=alt.Scale(range=SERIES_COLOURS),
+                        # swatches as pale as the bars when every bar is drawn alike
+                        legend=alt.Legend(orient="top", symbolOpacity=PROVENANCE[table["bron"].iloc[0]].opacity
+                                          if table["bron"].nunique() == 1 else 1))
               if grouped else alt.value(SERIES_COLOURS[0]))
-    reconstructed = alt.datum.bron == SOURCE_LABELS["reconstructie"]
+    kinds = [k for k in PROVENANCE if (table["bron"] == k).any()]
+    by_kind = {"type": "ordinal", "domain": [PROVENANCE[k].legend for k in kinds]}
     bars = base.mark_bar(strokeWidth=1.5).encode(
         color=colour,
         stroke=colour.to_dict() | {"legend": None} if grouped else colour,
-        fillOpacity=alt.condition(reconstructed, alt.value(0.35), alt.value(1.0)),
-        strokeDash=alt.condition(reconstructed, alt.value([4, 2]), alt.value([1, 0])),
-        description=alt.Description("beschrijving:N"),
+        fillOpacity=alt.FillOpacity("herkomst:N", scale=alt.Scale(**by_kind, range=[PROVENANCE[k].opacity for k in kinds]),
+                                    legend=None),
+        strokeDash=alt.StrokeDash("herkomst:N", scale=alt.Scale(**by_kind, range=[PROVENANCE[k].dash for k in kinds]),
+                                  legend=None),
     )
     text = (alt.Text("tekst:N") if grouped else alt.Text("label:N"))
-    labels = base.mark_text(align="left", dx=4, fontSize=12, aria=False).encode(text=text)
+    labels = base.mark_text(align="left", dx=4, fontSize=12).encode(text=text)
     if grouped:
         bars = bars.encode(yOffset=alt.YOffset("groep:N", sort=group_order))
         labels = labels.encode(yOffset=alt.YOffset("groep:N", sort=group_order)).transform_calculate(
             tekst="datum.groep + ': ' + datum.label")
-    chart = (bars + labels).properties(
+    # a fixed plot height (the live chart changes only its width), so the legend's place below it is known
+    height = len(order) * (BAR_STEP * len(group_order) + GROUP_GAP if grouped else BAR_STEP * 3 // 2)
+    layers = [bars, labels]
+    if kinds != ["tekst"]:
+        layers += provenance_legend(kinds, plot_height=height)
+    chart = alt.layer(*layers).properties(
         width=STATIC_WIDTH - WIDE_LABELS - VALUE_ROOM,
-        height=alt.Step(16 if grouped else 24),
-        description=_description(number, table),
+        height=height,
+        description=_description(key, table),
         # vl-convert sizes the static SVG by its own font; a reader's font may run wider: room on both sides
         padding={"left": TEXT_SLACK, "right": TEXT_SLACK, "top": 5, "bottom": 5},
     ).configure(
         font="system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif",
         background="transparent",
+        aria=False,  # no English ARIA roles and labels in the SVG: the chart as a whole carries the Dutch description
     ).configure_axis(
         labelColor=TEXT_COLOUR, titleColor=TEXT_COLOUR, gridColor="#d0d0d0", domainColor=MUTED_COLOUR, tickColor=MUTED_COLOUR,
-    ).configure_legend(labelColor=TEXT_COLOUR, titleColor=TEXT_COLOUR).configure_text(color=TEXT_COLOUR).configure_view(stroke=None)
+    ).configure_legend(labelColor=TEXT_COLOUR, titleColor=TEXT_COLOUR, labelLimit=0).configure_text(
+        color=TEXT_COLOUR).configure_view(stroke=None)
     return chart.to_dict()
 
 
@@ -144,9 +213,14 @@ def narrow_cut(spec: dict, width: int = NARROW_WIDTH) -> dict:
     return cut
 
 
+# Vega writes English roles into every SVG it draws ("group mark container", "graphics-symbol"); the chart
+# as a whole is one image with a Dutch description, so inner roles go.
+INNER_ARIA = re.compile(r'\s(?:role|aria-roledescription|aria-label)="[^"]*"')
+
+
 def static_svg(spec: dict, css_class: str = "") -> str:
-    """The chart as SVG (nl-NL numbers), labelled for screen readers as the live chart is."""
-    svg = vlc.vegalite_to_svg(spec, format_locale="nl-NL")
+    """The chart as SVG (nl-NL numbers), one image labelled in Dutch for screen readers, as the live chart is."""
+    svg = INNER_ARIA.sub("", vlc.vegalite_to_svg(spec, format_locale="nl-NL"))
     label = html.escape(spec.get("description", ""), quote=True)
     attributes = f'role="img" aria-label="{label}"' + (f' class="{css_class}"' if css_class else "")
     return svg.replace("<svg ", f"<svg {attributes} ", 1)
@@ -193,39 +267,47 @@ class Figure:
         )
 
 
-def build_figure(survey: WeightedSurvey, number: int) -> Figure:
-    return _figure(number, figure_table(survey, number))
-
-
-def _figure(number: int, table: pd.DataFrame) -> Figure:
+def build_figure(survey: WeightedSurvey, key: str) -> Figure:
+    table = figure_table(survey, key)
     grouped = bool(table["groep"].any())
+    source = " (vervangend bestand)" if survey.standin else ""
     shown = pd.DataFrame({
         "Categorie": table["categorie"],
         **({"Onderwijsniveau": table["groep"]} if grouped else {}),
         "Percentage": table["label"],
         "95%-interval": table["interval"],
-        "Respondenten (ongewogen)": table["n_tekst"],
-        "Bron": table["bron"],
+        f"Respondenten (ongewogen{', vervangend bestand' if survey.standin else ''})": table["n_tekst"],
+        "Herkomst": table["herkomst"],
     })
-    notes = []
-    if (table["bron"] == SOURCE_LABELS["reconstructie"]).any():
-        notes.append(RECONSTRUCTED_NOTE)
-    if table["label"].str.contains(SMALL_BASE_MARK).any():
-        notes.append(SMALL_BASE_NOTE)
-    spec = chart_spec(number, table)
-    return Figure(f"figuur{number}", spec, shown, f"Cijfers bij figuur {number} (gewogen)",
-                  tuple(notes), narrow_spec=narrow_cut(spec))
+    spec = chart_spec(key, table)
+    return Figure(f"figuur{key}", spec, shown, f"Cijfers bij figuur {key} (gewogen{source})",
+                  tuple(figure_notes(key, table)), narrow_spec=narrow_cut(spec))
+
+
+def download_spec(spec: dict, key: str, table: pd.DataFrame, standin: bool) -> dict:
+    """The chart as a file that stands alone on a slide: title, notes, source and stand-in notice inside it,
+    on an opaque white background (a transparent PNG turns pale fills grey)."""
+    lines = [*figure_notes(key, table), SOURCE_LINE, *([STANDIN_NOTE] if standin else [])]
+    wrapped = [part for line in lines for part in textwrap.wrap(line, DOWNLOAD_LINE)]
+    titled = copy.deepcopy(spec)
+    titled["title"] = {"text": figure_name(key), "subtitle": wrapped, "anchor": "start", "fontSize": 14,
+                       "subtitleFontSize": 11, "subtitlePadding": 6, "offset": 12, "color": TEXT_COLOUR,
+                       "subtitleColor": TEXT_COLOUR}
+    titled["config"] = {**titled["config"], "background": "#ffffff"}
+    return titled
 
 
 def write_downloads(survey: WeightedSurvey, folder: Path) -> None:
-    """The aggregated table as CSV and the chart as SVG and PNG, for every figure."""
+    """Every figure's aggregated table as CSV (with each value's provenance) and its chart as SVG and PNG."""
     folder.mkdir(parents=True, exist_ok=True)
-    for number in TITLES:
-        table = figure_table(survey, number)
+    for old in folder.glob("figuur*.*"):  # a figure renamed or dropped must not stay published
+        old.unlink()
+    for key in load_figures().index:
+        table = figure_table(survey, key)
         columns = ["categorie", "groep", "percentage", "ondergrens", "bovengrens", "n", "bron"]
-        table[columns].to_csv(
-            folder / f"figuur{number}.csv", index=False, sep=";", decimal=",", encoding="utf-8-sig")
-        svg = static_svg(chart_spec(number, table))
-        (folder / f"figuur{number}.svg").write_text(svg, encoding="utf-8")
+        table[columns].assign(vervangend_bestand="ja" if survey.standin else "nee").to_csv(
+            folder / f"figuur{key}.csv", index=False, sep=";", decimal=",", encoding="utf-8-sig")
+        svg = static_svg(download_spec(chart_spec(key, table), key, table, survey.standin))
+        (folder / f"figuur{key}.svg").write_text(svg, encoding="utf-8")
         # rasterised from that SVG: the chart is laid out once, not a second time for the PNG
-        (folder / f"figuur{number}.png").write_bytes(vlc.svg_to_png(svg, scale=2))
+        (folder / f"figuur{key}.png").write_bytes(vlc.svg_to_png(svg, scale=2))

@@ -38,3 +38,26 @@ def beide(first: float, second: float) -> str:
     """Two shares that round alike read 'beide 63%'; otherwise '63% en 61%'."""
     a, b = procent(first), procent(second)
     return f"beide {a}" if a == b else f"{a} en {b}"
+
+
+_MONTHS = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
+           "november", "december"]
+
+
+def datum(value) -> str:
+    """A date as Dutch readers write it: 2019-01-01 -> '1 januari 2019'; a year alone stays a year."""
+    if hasattr(value, "month"):
+        return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
+    return str(value)
+
+
+def p_waarde(p: float, threshold: float = 0.05) -> str:
+    """A p-value with as many decimals as needed to stay on the right side of the threshold: 0.0497 is
+    '0,0497', not '0,050' (which would read as not below 0,05)."""
+    if p < 0.001:
+        return "< 0,001"
+    for decimals in (3, 4, 5):
+        shown = round(p, decimals)
+        if (shown < threshold) == (p < threshold):
+            return getal(p, decimals)
+    return getal(p, 6)

@@ -22,6 +22,7 @@ from .weighting import Margin, Weighting, weighting_frame
 
 Z95 = 1.959963984540054  # standard normal 97.5% quantile
 MIN_BASE = 50  # subgroup cells with fewer unweighted respondents are flagged
+ROUNDING_STEPS = 11  # shares tried per printed whole percentage: x-0.5, x-0.4, …, x+0.5
 _OPS = {"=": np.equal, ">=": np.greater_equal, "<=": np.less_equal, "<": np.less, ">": np.greater}
 
 
@@ -124,26 +125,58 @@ class WeightedSurvey:
         lower, upper = _logit_interval(share, se)
         return Estimate(share, lower, upper, n)
 
+    def _group_covariance(self, variable: str, codes, groups: list[str]) -> tuple[np.ndarray, np.ndarray, int]:
+        codes = tuple(codes) if isinstance(codes, (list, tuple)) else (codes,)
+        results = [self._linearised(variable, codes, self.subgroup(g)) for g in groups]
+        z = np.column_stack([r[1] for r in results])
+        n = len(z)
+        return np.array([r[0] for r in results]), n / (n - 1) * z.T @ z, n
+
     def compare_groups(self, variable: str, codes, groups: list[str]) -> GroupTest:
         """Design-adjusted Wald test that the share of `codes` is equal in every subgroup of `groups`.
 
-        The Wald statistic uses the linearised covariance of the group shares (for a 2 x k table this is
-        the design-based equivalent of a Rao-Scott corrected chi-square); it is referred to an F
+        The Wald statistic uses the linearised covariance of the group shares; it is referred to an F
         distribution with (k-1, n-1) degrees of freedom, as R's svychisq(statistic = "Wald") does.
         """
-        codes = tuple(codes) if isinstance(codes, (list, tuple)) else (codes,)
-        results = [self._linearised(variable, codes, self.subgroup(g)) for g in groups]
-        shares = np.array([r[0] for r in results])
-        z = np.column_stack([r[1] for r in results])
-        n = len(z)
-        cov = n / (n - 1) * z.T @ z
-        contrast = np.column_stack([np.ones(len(groups) - 1), -np.eye(len(groups) - 1)])
-        diff = contrast @ shares
-        wald = float(diff @ np.linalg.solve(contrast @ cov @ contrast.T, diff))
-        df1 = len(groups) - 1
-        from scipy.special import fdtrc  # the F survival function; scipy.stats would add 0.7 s of imports
+        shares, cov, n = self._group_covariance(variable, codes, groups)
+        return _wald_test(shares, cov, n)
 
-        return GroupTest(wald / df1, df1, n - 1, float(fdtrc(df1, n - 1, wald / df1)))
+    def compare_within_rounding(self, variable: str, codes, groups: list[str], printed: list[int]) -> RoundingRange:
+        """The group test for every set of shares that round to the printed whole percentages.
+
+        A printed 79% may be anything from 78.5% to 79.5%: the test is repeated over that box (in steps of
+        0.1 point), with each group's variance scaled to the share tried (p(1-p)) and the file's own design
+        effect and group sizes kept. Returns the smallest and largest p and difference found."""
+        shares, cov, n = self._group_covariance(variable, codes, groups)
+        grid = [np.linspace(p - 0.5, p + 0.5, ROUNDING_STEPS) / 100 for p in printed]
+        tried = np.array(np.meshgrid(*grid, indexing="ij")).reshape(len(groups), -1).T
+        base_sd = np.sqrt(shares * (1 - shares))
+        p_values = []
+        for trial in tried:
+            scale = np.sqrt(trial * (1 - trial)) / base_sd
+            p_values.append(_wald_test(trial, cov * np.outer(scale, scale), n).p_value)
+        spread = tried.max(axis=1) - tried.min(axis=1)
+        return RoundingRange(min(p_values), max(p_values), float(spread.min()), float(spread.max()))
+
+
+def _wald_test(shares: np.ndarray, cov: np.ndarray, n: int) -> GroupTest:
+    contrast = np.column_stack([np.ones(len(shares) - 1), -np.eye(len(shares) - 1)])
+    diff = contrast @ shares
+    wald = float(diff @ np.linalg.solve(contrast @ cov @ contrast.T, diff))
+    df1 = len(shares) - 1
+    from scipy.special import fdtrc  # the F survival function; scipy.stats would add 0.7 s of imports
+
+    return GroupTest(wald / df1, df1, n - 1, float(fdtrc(df1, n - 1, wald / df1)))
+
+
+@dataclass(frozen=True)
+class RoundingRange:
+    """A group test over all shares that round to the printed numbers."""
+
+    p_low: float
+    p_high: float
+    difference_low: float  # largest minus smallest group share, as shares (0..1)
+    difference_high: float
 
 
 @dataclass(frozen=True)

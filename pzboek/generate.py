@@ -41,6 +41,8 @@ PROVINCES = {1: {1: 0.34, 2: 0.38, 3: 0.28}, 2: {4: 0.32, 5: 0.11, 6: 0.57},
 # Full answer distributions (weighted) assumed for the stand-in; published targets override their part.
 LIKERT_REST = {1: 0.10, 2: 0.22, 3: 0.55, 9: 0.13}  # how the non-agreeing respondents spread
 ANSWER_SHARES = {
+    # choose two: the options the report does not name take the rest of the 200% (codebook: not in any figure)
+    "uitg": {"uitg_3": 0.30, "uitg_4": 0.18, "uitg_6": 0.12},
     "act": {1: None, 2: 0.8, 9: 0.2},
     "banen_verdwenen": {1: 0.19, 2: 0.74, 9: 0.07},
     "verdwenen_reden": {1: 0.81, 2: 0.07, 3: 0.05, 4: 0.04, 9: 0.03},
@@ -146,7 +148,7 @@ def generate(seed: int = SEED) -> pd.DataFrame:
     # Figure 1 is a choose-two question: fit the pair each respondent chose, then spread it over dichotomies.
     options = [v for v in codebook.variables if v.startswith("uitg_")]
     pairs = list(itertools.combinations(range(len(options)), 2))
-    option_targets = {v: _targets(survey, v)[0][2] for v in options}
+    option_targets = {v: t[0][2] if (t := _targets(survey, v)) else ANSWER_SHARES["uitg"][v] for v in options}
     pair_shares = {k: option_targets[options[a]] * option_targets[options[b]] for k, (a, b) in enumerate(pairs)}
     chosen = fitter.fit(everyone, pair_shares, [
         (everyone, tuple(k for k, pair in enumerate(pairs) if j in pair), option_targets[v])

@@ -8,6 +8,7 @@ CODEBOOK = DATA / "codebook.yml"
 MARGINS = DATA / "margins.yml"
 PUBLISHED = DATA / "published_figures.csv"
 COMPARISONS = DATA / "vergelijkingen.csv"
+FIGURES = DATA / "figuren.csv"
 STANDIN_SURVEY = DATA / "participatiezekerheid_2019.sav"
 
 

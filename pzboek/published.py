@@ -1,4 +1,5 @@
-"""The published-figures table: every percentage the report prints, and the reconstructed figure values."""
+"""The published-figures table (every number the report prints, and the values this edition had to
+choose), the group comparisons its text makes, and the figures table (titles and editorial notes)."""
 from __future__ import annotations
 
 import re
@@ -12,41 +13,91 @@ from .survey import SurveyError
 
 SUBGROUP = re.compile(r"^(\w+)\s*(>=|<=|=|<|>)\s*(\d+)$")  # e.g. geslacht=1, leeftijd>=55
 COLUMNS = ["sleutel", "hoofdstuk", "figuur", "variabele", "categorie", "subgroep", "waarde", "bron", "in_tekst", "label"]
-SOURCES = {"tekst", "reconstructie"}
+# Where a value comes from: printed as a number, given in words only ('ongeveer een derde'), or chosen by
+# this edition where the report gives nothing.
+SOURCES = ("tekst", "benadering", "reconstructie")
+
+
+def _read(path: Path, columns: list[str]) -> pd.DataFrame:
+    try:
+        table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except FileNotFoundError:
+        raise SurveyError(f"{path}: file not found") from None
+    if missing := [c for c in columns if c not in table.columns]:
+        raise SurveyError(f"{path}: column '{missing[0]}' is missing")
+    return table
+
+
+def _integers(path: Path, table: pd.DataFrame, column: str) -> pd.Series:
+    bad = table[~table[column].str.fullmatch(r"\d+")]
+    if len(bad):
+        row = bad.iloc[0]
+        raise SurveyError(f"{path}: row '{row.iloc[0]}' has {column} '{row[column]}', which is not a whole number")
+    return table[column].astype(int)
 
 
 @cache
 def load_published(path: Path = paths.PUBLISHED) -> pd.DataFrame:
-    table = pd.read_csv(path, dtype=str, keep_default_na=False)
-    if missing := [c for c in COLUMNS if c not in table.columns]:
-        raise SurveyError(f"{path}: column '{missing[0]}' is missing")
-    if bad := sorted(set(table["bron"]) - SOURCES):
-        raise SurveyError(f"{path}: bron '{bad[0]}' is not one of {sorted(SOURCES)}")
-    table["hoofdstuk"] = table["hoofdstuk"].astype(int)
-    table["figuur"] = pd.to_numeric(table["figuur"]).astype("Int64")
-    table["waarde"] = table["waarde"].astype(int)
+    table = _read(path, COLUMNS)
+    if bad := sorted(set(table["bron"]) - set(SOURCES)):
+        raise SurveyError(f"{path}: bron '{bad[0]}' is not one of {', '.join(SOURCES)}")
+    table["hoofdstuk"] = _integers(path, table, "hoofdstuk")
+    table["waarde"] = _integers(path, table, "waarde")
     table["codes"] = table["categorie"].map(lambda c: tuple(int(x) for x in c.split(";")) if c else ())
     return table
 
 
+@cache
+def load_figures(path: Path = paths.FIGURES) -> pd.DataFrame:
+    """One row per figure: its key ('1' … '7' of the report, 'A1' … added by this edition), title and note."""
+    table = _read(path, ["figuur", "titel", "toevoeging", "toelichting"])
+    if bad := sorted(set(table["toevoeging"]) - {"ja", "nee"}):
+        raise SurveyError(f"{path}: toevoeging '{bad[0]}' is not ja or nee")
+    table["toevoeging"] = table["toevoeging"] == "ja"
+    return table.set_index("figuur")
+
+
 def validate_published(codebook, path: Path = paths.PUBLISHED) -> None:
-    """Every row must name a codebook variable, codes it has, and a subgroup variable it has."""
+    """Every row must name a codebook variable, codes it has, and a subgroup variable it has; a figure of
+    the report shows only items the report names."""
+    figures = load_figures()
     for row in load_published(path).itertuples():
         if row.variabele not in codebook.variables:
             raise SurveyError(f"{path}: row '{row.sleutel}' names variable '{row.variabele}', which is not in the codebook")
-        values = codebook[row.variabele].values
-        if bad := [c for c in row.codes if c not in values]:
+        variable = codebook[row.variabele]
+        if bad := [c for c in row.codes if c not in variable.values]:
             raise SurveyError(f"{path}: row '{row.sleutel}' uses code {bad[0]} of '{row.variabele}', which is not in the codebook")
         match = SUBGROUP.match(row.subgroep.strip()) if row.subgroep else None
         if row.subgroep and (not match or match[1] not in codebook.variables):
             raise SurveyError(f"{path}: row '{row.sleutel}' has subgroup '{row.subgroep}', which is not a codebook variable compared with a number")
+        if row.figuur and row.figuur not in figures.index:
+            raise SurveyError(f"{path}: row '{row.sleutel}' is in figure '{row.figuur}', which is not in {paths.FIGURES}")
+        if row.figuur and not figures.loc[row.figuur, "toevoeging"] and not variable.in_report:
+            raise SurveyError(f"{path}: row '{row.sleutel}' puts '{row.variabele}' in figure {row.figuur} of the report, "
+                              "but the report does not name it (no in_rapport in the codebook)")
+        if row.bron == "benadering" and not row.in_tekst:
+            raise SurveyError(f"{path}: row '{row.sleutel}' has bron 'benadering' but no in_tekst (the words of the report)")
+    for row in load_comparisons().itertuples():
+        for group in row.groepen:
+            printed_value(row.variabele, row.codes, group)
 
 
 @cache
 def load_comparisons(path: Path = paths.COMPARISONS) -> pd.DataFrame:
-    """The group differences the text claims, each to be tested (data/vergelijkingen.csv)."""
-    table = pd.read_csv(path, dtype=str, keep_default_na=False)
-    table["hoofdstuk"] = table["hoofdstuk"].astype(int)
+    """The group differences the text claims between printed numbers, each to be tested (data/vergelijkingen.csv)."""
+    table = _read(path, ["hoofdstuk", "bewering", "rapport", "variabele", "categorie", "groepen"])
+    table["hoofdstuk"] = _integers(path, table, "hoofdstuk")
     table["codes"] = table["categorie"].map(lambda c: tuple(int(x) for x in c.split(";")))
     table["groepen"] = table["groepen"].str.split("|")
     return table
+
+
+def printed_value(variable: str, codes: tuple[int, ...], subgroup: str) -> int:
+    """The whole percentage the report prints for this share; a SurveyError if it prints none."""
+    table = load_published()
+    rows = table[(table["variabele"] == variable) & (table["codes"].map(codes.__eq__)) & (table["subgroep"] == subgroup)
+                 & (table["bron"] == "tekst")]
+    if rows.empty:
+        raise SurveyError(f"{paths.COMPARISONS}: '{variable}' in subgroup '{subgroup}' has no printed value "
+                          f"(bron tekst) in {paths.PUBLISHED}: only printed numbers are compared")
+    return int(rows["waarde"].iloc[0])

@@ -10,6 +10,9 @@ import os
 import re
 from pathlib import Path
 
+from docutils import nodes
+from sphinx.transforms import SphinxTransform
+
 
 # Markup the themes, myst-nb and Sphinx hard-code, mended in the written pages:
 MARKUP_FIXES = {
@@ -139,7 +142,34 @@ def _drop_thebe(app, config=None) -> None:
     app.registry.css_files = [(name, attrs) for name, attrs in app.registry.css_files if "thebe" not in name]
 
 
+class AdditionFigure(nodes.figure):
+    """A figure this edition adds to the report: numbered on its own ("Figuur A1", numfig_format
+    'toevoeging'), so the report's Figuur 1 … 7 keep their numbers and an addition never reads as one."""
+
+
+class MarkAdditionFigures(SphinxTransform):
+    """Figures with the class pz-toevoeging (`:figclass:` of a {glue:figure}) become AdditionFigures."""
+
+    default_priority = 200
+
+    def apply(self) -> None:
+        for figure in list(self.document.findall(nodes.figure)):
+            if "pz-toevoeging" in figure["classes"] and not isinstance(figure, AdditionFigure):
+                addition = AdditionFigure(figure.rawsource, *figure.children, **figure.attributes)
+                figure.replace_self(addition)
+
+
+def _visit_figure(self, node):
+    self.visit_figure(node)
+
+
+def _depart_figure(self, node):
+    self.depart_figure(node)
+
+
 def setup(app):
+    app.add_enumerable_node(AdditionFigure, "toevoeging", html=(_visit_figure, _depart_figure))
+    app.add_transform(MarkAdditionFigures)
     _register_round_citations()
     app.connect("config-inited", _drop_thebe)  # once every extension, sphinx-thebe included, is set up
     app.connect("env-get-outdated", _assets_changed)

@@ -54,6 +54,8 @@ class Variable:
     filter: dict[str, int] | None
     derived_from: dict[str, dict[int, int]] | None
     chapters: tuple[int, ...]
+    in_report: str | None = None  # the phrase with which the report names this item; None: this edition's
+    answers_in_report: frozenset[int] = frozenset()  # answer codes whose category the report names
 
 
 def _as_tuple(value) -> tuple[int, ...]:
@@ -104,6 +106,8 @@ def load_codebook(path: Path = paths.CODEBOOK) -> Codebook:
             filter=spec.get("filter"),
             derived_from={src: {int(k): int(v) for k, v in m.items()} for src, m in derived.items()} if derived else None,
             chapters=_as_tuple(spec.get("hoofdstuk")),
+            in_report=spec.get("in_rapport"),
+            answers_in_report=frozenset(spec.get("antwoorden_in_rapport", ())),
         )
     if id_variable is None:
         raise SurveyError(f"{path}: no variable with soort: id")
