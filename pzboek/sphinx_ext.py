@@ -159,6 +159,21 @@ class MarkAdditionFigures(SphinxTransform):
                 figure.replace_self(addition)
 
 
+class FootnotesOutOfAdditions(SphinxTransform):
+    """The report's footnotes end its chapter, not a section this edition adds: MyST puts every footnote at
+    the end of the document, which is inside the last section, often a "Toevoeging"."""
+
+    default_priority = 500
+
+    def apply(self) -> None:
+        for section in list(self.document.findall(nodes.section)):
+            if not any(i.startswith("toevoeging") for i in section["ids"]) or section.parent is None:
+                continue
+            for footnote in [c for c in section.children if isinstance(c, nodes.footnote)]:
+                section.remove(footnote)
+                section.parent.append(footnote)
+
+
 def _visit_figure(self, node):
     self.visit_figure(node)
 
@@ -170,6 +185,7 @@ def _depart_figure(self, node):
 def setup(app):
     app.add_enumerable_node(AdditionFigure, "toevoeging", html=(_visit_figure, _depart_figure))
     app.add_transform(MarkAdditionFigures)
+    app.add_transform(FootnotesOutOfAdditions)
     _register_round_citations()
     app.connect("config-inited", _drop_thebe)  # once every extension, sphinx-thebe included, is set up
     app.connect("env-get-outdated", _assets_changed)

@@ -22,12 +22,12 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 # chapter page -> the figure numbers on it, in page order
 CHART_PAGES = {
-    "chapters/02_maatschappelijk_waardevol_werk.html": [1, 2],
-    "chapters/03_overvraagde_overheid.html": [3],
-    "chapters/04_organiseren.html": [4, 5],
-    "chapters/05_financieren.html": [6, 7],
-    "chapters/06_denktank.html": [8],
-    "chapters/verantwoording.html": [9],  # appendix: histogram of the weights, no downloads
+    "chapters/02_maatschappelijk_waardevol_werk.html": ["1", "2"],
+    "chapters/03_overvraagde_overheid.html": ["3"],
+    "chapters/04_organiseren.html": ["4", "5"],
+    "chapters/05_financieren.html": ["6", "7"],
+    "chapters/06_denktank.html": ["A1"],  # this edition's additions are numbered apart
+    "chapters/verantwoording.html": ["A2"],  # appendix: histogram of the weights, no downloads
 }
 NO_CHART_PAGES = ["chapters/01_vooraf.html", "index.html"]
 DARK_TEXT = "#e6e6e6"  # pz-charts.js DARK.text
@@ -143,8 +143,8 @@ class Tab:
             const caption = f.closest('figure')?.querySelector('.caption-number')?.textContent || '';
             const csv = f.querySelector('.pz-downloads a[href$=".csv"]')?.getAttribute('href') || '';
             return {
-              number: Number((caption.match(/Figuur\\s+(\\d+)/) || [])[1]) || null,
-              download: Number((csv.match(/figuur(\\d+)\\.csv$/) || [])[1]) || null,
+              number: (caption.match(/Figuur\\s+(A?\\d+)/) || [])[1] || null,
+              download: (csv.match(/figuur(A?\\d+)\\.csv$/) || [])[1] || null,
               rendered: f.dataset.rendered || '', live: f.classList.contains('pz-live'), view: !!f.pzView,
               role: chart.getAttribute('role'), label: chart.getAttribute('aria-label') || '',
               container: chart.clientWidth, svg: svg ? svg.getBoundingClientRect().width : 0,

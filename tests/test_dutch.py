@@ -20,3 +20,17 @@ def test_fraction_words():
 def test_beide_only_when_equal_after_rounding():
     assert dutch.beide(0.6293, 0.6296) == "beide 63%"
     assert dutch.beide(0.63, 0.61) == "63% en 61%"
+
+
+def test_p_values_never_cross_the_threshold_by_rounding():
+    assert dutch.p_waarde(0.0497) == "0,0497"  # not '0,050' beside the verdict 'significant'
+    assert dutch.p_waarde(0.0373) == "0,037"
+    assert dutch.p_waarde(0.0503) == "0,050"
+    assert dutch.p_waarde(0.0004) == "< 0,001"
+
+
+def test_dates_are_written_out():
+    import datetime
+
+    assert dutch.datum(datetime.date(2019, 1, 1)) == "1 januari 2019"
+    assert dutch.datum(2022) == "2022"

@@ -79,7 +79,7 @@ def test_small_subgroups_are_flagged(survey):
     margins = load_margins()
     small = WeightedSurvey(subset, rake_to_margins(subset, margins), margins, survey.codebook, "<small>")
     assert small.estimate("org_overheid", (4, 5), "opleiding=1").small_base
-    table = figure_table(small, 5)
+    table = figure_table(small, "5")
     flagged = table[table["groep"] == "laag"]["label"]
     assert flagged.str.endswith("†").all()
     assert not table[table["groep"] == "hoog"]["label"].str.contains("†").any()
@@ -96,3 +96,14 @@ def test_build_output_holds_no_respondent_level_data(built_book):
         for spec in re.findall(r'<script type="application/json" class="pz-spec">(.*?)</script>', html, re.S):
             datasets = json.loads(spec.replace("<\\/", "</")).get("datasets", {})
             assert sum(len(rows) for rows in datasets.values()) <= 30, page
+
+
+def test_group_test_over_the_rounding_of_printed_numbers(survey):
+    """79% against 74% may be 4 to 6 points apart; with the file's group sizes p then spans 0,05."""
+    found = survey.compare_within_rounding("betalen", (1,), ["geslacht=1", "geslacht=2"], [79, 74])
+    assert found.difference_low == pytest.approx(0.04) and found.difference_high == pytest.approx(0.06)
+    assert found.p_low < 0.05 < found.p_high
+    exact = survey.compare_groups("betalen", (1,), ["geslacht=1", "geslacht=2"]).p_value
+    assert found.p_low <= exact <= found.p_high
+    # printed numbers that may be equal leave every p up to 1
+    assert survey.compare_within_rounding("betalen", (1,), ["geslacht=1", "geslacht=2"], [76, 76]).p_high == pytest.approx(1)

@@ -38,3 +38,48 @@ def test_reconstructions_keep_the_texts_claims(survey):
     assert pct("fin_belastingen", agree, "opleiding=3") > pct("fin_belastingen", agree, "opleiding=1")
     # Figure 1: choose-two answers add up to 200%
     assert sum(pct(f"uitg_{i}", 1) for i in range(1, 7)) == pytest.approx(2)
+
+
+def _table_with(tmp_path, change):
+    from pzboek import paths
+
+    text = paths.PUBLISHED.read_text(encoding="utf-8")
+    path = tmp_path / "published_figures.csv"
+    path.write_text(change(text), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("change,message", [
+    # an item the report does not name, put into one of the report's figures
+    (lambda t: t + "fig1_extra,2,1,uitg_3,1,,30,reconstructie,,\n", "but the report does not name it"),
+    (lambda t: t.replace("ongeveer een derde", ""), "has bron 'benadering' but no in_tekst"),
+    (lambda t: t.replace("fig6_winsten,5,6,fin_winsten,4;5,,39,", "fig6_winsten,5,6,fin_winsten,4;5,,,"), "has waarde ''"),
+    (lambda t: t.replace(",tekst,42%", ",geschat,42%"), "bron 'geschat' is not one of"),
+])
+def test_bad_published_table_gives_one_line_naming_file_and_row(tmp_path, survey, change, message):
+    from pzboek.published import validate_published
+    from pzboek.survey import SurveyError
+
+    path = _table_with(tmp_path, change)
+    with pytest.raises(SurveyError) as err:
+        validate_published(survey.codebook, path)
+    assert str(path) in str(err.value) and message in str(err.value) and "\n" not in str(err.value)
+
+
+def test_report_figures_show_only_items_the_report_names(survey):
+    from pzboek.published import load_figures
+
+    figures = load_figures()
+    for row in load_published().itertuples():
+        if row.figuur and not figures.loc[row.figuur, "toevoeging"]:
+            assert survey.codebook[row.variabele].in_report, row.sleutel
+
+
+def test_only_printed_numbers_are_compared():
+    from pzboek.published import load_comparisons, printed_value
+    from pzboek.survey import SurveyError
+
+    for row in load_comparisons().itertuples():
+        assert all(printed_value(row.variabele, row.codes, g) for g in row.groepen)
+    with pytest.raises(SurveyError, match="has no printed value"):
+        printed_value("betalen", (3,), "opleiding=2")  # a reconstructed value

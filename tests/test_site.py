@@ -50,3 +50,46 @@ def test_two_clean_builds_give_identical_pages(built_book, tmp_path):
         assert first == second, page
     for download in (built_book / "downloads").glob("figuur*.[cs][sv]*"):
         assert download.read_bytes() == (copy / "_build/html/downloads" / download.name).read_bytes(), download
+
+
+def _first_pixel(png: bytes) -> tuple[int, ...]:
+    """RGBA of the top-left pixel: for the first pixel of the first row every PNG filter stores it as is."""
+    import struct
+    import zlib
+
+    assert png[25] == 6, "expected an 8-bit RGBA PNG"  # IHDR colour type
+    data, at = b"", 8
+    while at < len(png):
+        length, kind = struct.unpack(">I4s", png[at:at + 8])
+        if kind == b"IDAT":
+            data += png[at + 8:at + 8 + length]
+        at += 12 + length
+    return tuple(zlib.decompress(data)[1:5])
+
+
+def test_downloaded_charts_stand_alone(built_book, survey):
+    """A chart taken out of the book keeps its title, its notes, its source and the stand-in notice, on an
+    opaque white background; its CSV keeps each value's provenance."""
+    from pzboek.charts import PROVENANCE, SOURCE_LINE, STANDIN_NOTE
+
+    downloads = built_book / "downloads"
+    for key, needs_legend in [("3", "reconstructie"), ("4", "benadering"), ("6", None)]:
+        svg = (downloads / f"figuur{key}.svg").read_text(encoding="utf-8")
+        texts = " ".join(" ".join(re.findall(r"<text[^>]*>(.*?)</text>", svg, re.S)).replace("&amp;", "&").split())
+        texts = re.sub(r"<[^>]+>", " ", texts)
+        assert f"Figuur {key}." in texts and "Bron: Start Foundation (2019)" in texts
+        assert SOURCE_LINE.split(";")[0] in texts and STANDIN_NOTE.split(";")[0][:40] in texts
+        for kind in ("benadering", "reconstructie"):
+            assert (PROVENANCE[kind].legend in texts) == (kind == needs_legend), (key, kind)
+        assert _first_pixel((downloads / f"figuur{key}.png").read_bytes()) == (255, 255, 255, 255)
+        csv = (downloads / f"figuur{key}.csv").read_text(encoding="utf-8-sig").splitlines()
+        assert csv[0].split(";")[-2:] == ["bron", "vervangend_bestand"]
+        assert all(line.endswith(";ja") for line in csv[1:])
+    assert not list(downloads.glob("figuur8.*")) and (downloads / "figuurA1.png").exists()
+
+
+def test_static_charts_carry_no_english_accessibility_strings(built_book):
+    for page in [built_book / "index.html", *(built_book / "chapters").glob("*.html"), *(built_book / "downloads").glob("*.svg")]:
+        text = page.read_text(encoding="utf-8")
+        for english in ("aria-roledescription", "mark container", "graphics-symbol", "X-axis", "Y-axis"):
+            assert english not in text, (page.name, english)
