@@ -128,9 +128,10 @@ def provenance_legend(kinds: list[str], plot_height: int) -> list[alt.Chart]:
         top = plot_height + LEGEND_OFFSET + i * LEGEND_ROW
         row = alt.Chart(pd.DataFrame({"tekst": [PROVENANCE[kind].legend]}))
         layers += [
-            row.mark_rect(color=SERIES_COLOURS[0], stroke=SERIES_COLOURS[0], strokeWidth=1.5,
-                          fillOpacity=PROVENANCE[kind].opacity, strokeDash=PROVENANCE[kind].dash).encode(
-                x=alt.value(0), x2=alt.value(16), y=alt.value(top), y2=alt.value(top + 12)),
+            # a symbol, not a rect: the chart's bars stay its only rect marks
+            row.mark_square(size=160, color=SERIES_COLOURS[0], stroke=SERIES_COLOURS[0], strokeWidth=1.5, opacity=1,
+                            fillOpacity=PROVENANCE[kind].opacity, strokeDash=PROVENANCE[kind].dash).encode(
+                x=alt.value(7), y=alt.value(top + 6)),
             row.mark_text(align="left", baseline="middle", fontSize=12).encode(
                 x=alt.value(22), y=alt.value(top + 6), text="tekst:N"),
         ]
