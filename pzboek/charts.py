@@ -27,18 +27,18 @@ class Provenance:
     """How a figure value is marked, by where it comes from (the bron column of the published-figures table)."""
 
     mark: str  # beside the value: '48%*', '≈34%'
-    legend: str  # the figure's own legend entry
+    legend: str  # the figure's own legend entry (short: it must fit a phone-wide chart; the note explains)
     opacity: float
     dash: list[int]
     note: str  # below the figure (where the mark occurs)
 
 
 PROVENANCE = {
-    "tekst": Provenance("", "waarde uit de tekst van het rapport", 1.0, [1, 0], ""),
-    "benadering": Provenance("≈", "≈ benaderd: de tekst geeft de waarde in woorden", 0.6, [6, 2], (
+    "tekst": Provenance("", "getal uit het rapport", 1.0, [1, 0], ""),
+    "benadering": Provenance("≈", "≈ benaderd", 0.6, [6, 2], (
         "≈ Benaderd: de tekst van het rapport noemt hier alleen {woorden}; deze uitgave toont een waarde die "
         "daarbij past.")),
-    "reconstructie": Provenance("*", "* gereconstrueerd door deze uitgave", 0.3, [3, 2], (
+    "reconstructie": Provenance("*", "* gereconstrueerd", 0.3, [3, 2], (
         "* Gereconstrueerd: het rapport noemt deze waarde niet; deze uitgave heeft haar zo gekozen dat ze past "
         "bij wat de tekst zegt.")),
 }
