@@ -22,25 +22,27 @@ from . import dutch
 from .estimates import MIN_BASE, WeightedSurvey
 from .published import load_figures, load_published
 
+
 @dataclass(frozen=True)
 class Provenance:
     """How a figure value is marked, by where it comes from (the bron column of the published-figures table)."""
 
-    mark: str  # beside the value: '48%*', '≈34%'
+    value: str  # how a value is written: '{}*' -> '48%*', '≈{}' -> '≈34%'
     legend: str  # the figure's own legend entry (short: it must fit a phone-wide chart; the note explains)
     opacity: float
     dash: list[int]
     note: str  # below the figure (where the mark occurs)
+    spoken: str  # after the value in the chart's description for screen readers
 
 
 PROVENANCE = {
-    "tekst": Provenance("", "getal uit het rapport", 1.0, [1, 0], ""),
-    "benadering": Provenance("≈", "≈ benaderd", 0.6, [6, 2], (
+    "tekst": Provenance("{}", "getal uit het rapport", 1.0, [1, 0], "", ""),
+    "benadering": Provenance("≈{}", "≈ benaderd", 0.6, [6, 2], (
         "≈ Benaderd: de tekst van het rapport noemt hier alleen {woorden}; deze uitgave toont een waarde die "
-        "daarbij past.")),
-    "reconstructie": Provenance("*", "* gereconstrueerd", 0.3, [3, 2], (
+        "daarbij past."), " (benaderd)"),
+    "reconstructie": Provenance("{}*", "* gereconstrueerd", 0.3, [3, 2], (
         "* Gereconstrueerd: het rapport noemt deze waarde niet; deze uitgave heeft haar zo gekozen dat ze past "
-        "bij wat de tekst zegt.")),
+        "bij wat de tekst zegt."), " (gereconstrueerd)"),
 }
 SOURCE_LINE = ("Bron: Start Foundation (2019), Participatiezekerheid; onderzoek van I&O Research, juli 2019. "
                "Figuur uit de online uitgave van het rapport.")
@@ -83,13 +85,12 @@ def figure_table(survey: WeightedSurvey, key: str) -> pd.DataFrame:
             "bron": row.bron,
             "herkomst": source.legend,
             "in_tekst": row.in_tekst if row.bron == "benadering" else "",
-            "label": (f"≈{label}" if source.mark == "≈" else label + source.mark) + (SMALL_BASE_MARK if est.small_base else ""),
+            "label": source.value.format(label) + (SMALL_BASE_MARK if est.small_base else ""),
             "interval": f"{dutch.getal(est.lower * 100, 1)}–{dutch.getal(est.upper * 100, 1)}%",
             "n_tekst": dutch.getal(est.n),
         })
         r = records[-1]
-        kind = {"tekst": "", "benadering": " (benaderd)", "reconstructie": " (gereconstrueerd)"}[row.bron]
-        r["beschrijving"] = (f"{r['categorie']}{', ' + r['groep'] if r['groep'] else ''}: {label}{kind}, "
+        r["beschrijving"] = (f"{r['categorie']}{', ' + r['groep'] if r['groep'] else ''}: {label}{source.spoken}, "
                              f"95%-interval {r['interval']}")
     table = pd.DataFrame(records)
     if not table["groep"].any():
