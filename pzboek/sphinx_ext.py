@@ -49,15 +49,23 @@ def _stylesheet(path: Path, target_dir: Path) -> str:
     return CSS_URL.sub(lambda m: f'url("{os.path.relpath(path.parent / m.group(2), target_dir)}")', text)
 
 
-def _link_one_stylesheet(outdir: Path, page: Path, text: str, joined: dict) -> str:
+def _link_one_stylesheet(outdir: Path, page: Path, text: str, joined: dict, prefix: str) -> str:
+    """One stylesheet link instead of many. The 404 page (sphinx-notfound-page) links absolute addresses under
+    the site's path, `prefix`; the others relative ones."""
     links = STYLESHEET.findall(text)
     if len(links) < 2:
         return text
-    files = [(page.parent / href.split("?")[0]).resolve().relative_to(outdir).as_posix() for href in links]
+    absolute = links[0].startswith(prefix)
+
+    def site_file(href: str) -> str:
+        href = href.split("?")[0]
+        return (outdir / href[len(prefix):] if absolute else page.parent / href).resolve().relative_to(outdir).as_posix()
+
+    files = [site_file(href) for href in links]
     name = f"pz-{hashlib.sha256(' '.join(files).encode()).hexdigest()[:12]}.css"
     joined[name] = files
     parts = STYLESHEET.split(text)  # text, href, text, href, ..., text
-    href = os.path.relpath(outdir / STYLESHEETS_DIR / name, page.parent)
+    href = f"{prefix}{STYLESHEETS_DIR}/{name}" if absolute else os.path.relpath(outdir / STYLESHEETS_DIR / name, page.parent)
     return parts[0] + f'<link rel="stylesheet" href="{href}" />\n' + "".join(parts[2::2])
 
 
@@ -68,7 +76,7 @@ def _write_joined_stylesheets(outdir: Path, joined: dict) -> None:
         (target_dir / name).write_text(text, encoding="utf-8")
 
 
-def _fix_pages(outdir: Path) -> None:
+def _fix_pages(outdir: Path, prefix: str) -> None:
     options = (outdir / "_static" / "documentation_options.js").read_text(encoding="utf-8").strip()
     joined: dict[str, list[str]] = {}
     pages = [p for p in outdir.rglob("*.html") if p.relative_to(outdir).parts[0] != "_static"]
@@ -80,7 +88,7 @@ def _fix_pages(outdir: Path) -> None:
             text = OPTIONS_SCRIPT.sub(lambda m: f"<script>{options}</script>", text)
             text = BLOCKING_SCRIPT.sub("<script defer ", text)
             text = SEARCH_SCRIPTS.sub("", text) if path.name != "search.html" else text
-            text = _link_one_stylesheet(outdir, path, text, joined)
+            text = _link_one_stylesheet(outdir, path, text, joined, prefix)
         if text != original:
             path.write_text(text, encoding="utf-8")
     _write_joined_stylesheets(outdir, joined)
@@ -103,7 +111,7 @@ def _assets_changed(app, env, added, changed, removed) -> list[str]:
 
 def build_finished(app, exception) -> None:
     if exception is None and app.builder.format == "html":
-        _fix_pages(Path(app.outdir))
+        _fix_pages(Path(app.outdir), app.config.notfound_urls_prefix or "/")
 
 
 def _register_round_citations() -> None:

@@ -499,3 +499,57 @@ def test_search_from_a_chapter_finds_pages(tab):
     page.wait_for_url("**/search.html?q=overheid*")
     page.wait_for_function("() => document.querySelectorAll('#search-results li').length > 0")
     assert not t.errors, t.errors
+
+
+# -------------------------------------------------------------------------------- what a reader meets around the text
+
+class _PublishedHandler(_QuietHandler):
+    """The site as GitHub Pages serves it: under /participatiezekerheid/, and 404.html for a missing address."""
+    PREFIX = "/participatiezekerheid/"
+
+    def translate_path(self, path):
+        return super().translate_path("/" + path[len(self.PREFIX):] if path.startswith(self.PREFIX) else "/\0outside")
+
+    def send_error(self, code, message=None, explain=None):
+        if code != 404:
+            return super().send_error(code, message, explain)
+        body = (Path(self.directory) / "404.html").read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+@pytest.fixture(scope="module")
+def published_site(built_book: Path):
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_PublishedHandler, directory=str(built_book)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}{_PublishedHandler.PREFIX}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.parametrize("missing", ["bestaat-niet.html", "chapters/oud/hoofdstuk.html"])
+def test_404_page_in_dutch_at_any_depth(browser, published_site, missing):
+    t = Tab(browser, published_site, viewport={"width": 375, "height": 740})
+    try:
+        failed = []
+        t.page.on("response", lambda r: r.status >= 400 and r.url != published_site + missing and failed.append(r.url))
+        response = t.page.goto(published_site + missing, wait_until="networkidle")
+        page = t.page
+        assert response.status == 404
+        assert page.evaluate("document.documentElement.lang") == "nl"
+        assert page.title().startswith("Pagina niet gevonden")
+        assert page.locator("article h1").inner_text() == "Pagina niet gevonden"
+        # styled by the one joined stylesheet, found from any depth
+        assert page.locator('link[rel="stylesheet"]').count() == 1
+        assert page.evaluate("getComputedStyle(document.documentElement).getPropertyValue('--pst-color-primary')")
+        assert not failed, failed
+        page.get_by_role("link", name="startpagina").click()
+        page.wait_for_url(published_site)
+        assert page.locator("article h1").inner_text().startswith("Participatiezekerheid")
+        errors = [e for e in t.errors if not e.endswith(f"404 (Not Found) ({published_site + missing})")]  # the page's own status
+        assert not t.outside and not errors, (t.outside, errors)
+    finally:
+        t.close()
