@@ -1,4 +1,5 @@
-"""Sphinx extension: Dutch round-bracket citations, no sphinx-thebe, and mended pages (markup, fewer requests).
+"""Sphinx extension: Dutch round-bracket citations, no sphinx-thebe, the stand-in notice, and mended pages
+(markup, fewer requests).
 
 The figure downloads and the Vega libraries are written before the build by `python -m pzboek.check`
 into _build/.assets, which Sphinx copies into the site (`html_extra_path` in _config.yml).
@@ -137,6 +138,16 @@ def _register_round_citations() -> None:
         "sphinxcontrib.bibtex.style.referencing", "author_year_round", RoundAuthorYear)
 
 
+def _standin_flag(app, config) -> None:
+    """Whether this build's numbers come from the generated stand-in survey file: every page then says so
+    (_templates/pz-vervangend.html). Read from the configured file's SPSS label, so the notice goes
+    when a real survey file is configured."""
+    from pzboek.paths import survey_path
+    from pzboek.survey import survey_is_standin
+
+    config.html_context = {**config.html_context, "pz_standin": survey_is_standin(survey_path())}
+
+
 def _drop_thebe(app, config=None) -> None:
     """Jupyter Book 1 always loads sphinx-thebe. This book has no live code cells, and thebe's inline
     script (included twice, a console SyntaxError) names a CDN host; so its hooks and assets go."""
@@ -150,6 +161,7 @@ def _drop_thebe(app, config=None) -> None:
 def setup(app):
     _register_round_citations()
     app.connect("config-inited", _drop_thebe)  # once every extension, sphinx-thebe included, is set up
+    app.connect("config-inited", _standin_flag)
     app.connect("env-get-outdated", _assets_changed)
     app.connect("build-finished", build_finished)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

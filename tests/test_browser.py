@@ -542,6 +542,7 @@ def test_404_page_in_dutch_at_any_depth(browser, published_site, missing):
         assert page.evaluate("document.documentElement.lang") == "nl"
         assert page.title().startswith("Pagina niet gevonden")
         assert page.locator("article h1").inner_text() == "Pagina niet gevonden"
+        assert page.get_by_role("complementary", name="Over de cijfers").is_visible()
         # styled by the one joined stylesheet, found from any depth
         assert page.locator('link[rel="stylesheet"]').count() == 1
         assert page.evaluate("getComputedStyle(document.documentElement).getPropertyValue('--pst-color-primary')")
@@ -553,3 +554,33 @@ def test_404_page_in_dutch_at_any_depth(browser, published_site, missing):
         assert not t.outside and not errors, (t.outside, errors)
     finally:
         t.close()
+
+
+CONTRAST = """(el) => {
+    const rgb = c => c.match(/[\\d.]+/g).slice(0, 3).map(Number);
+    const lum = c => { const [r, g, b] = rgb(c).map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
+                       return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+    const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); };
+    const bg = getComputedStyle(el).backgroundColor;
+    return {text: ratio(getComputedStyle(el.querySelector('p')).color, bg), link: ratio(getComputedStyle(el.querySelector('a')).color, bg), bg};
+}"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("path", ["index.html", "chapters/04_organiseren.html", "chapters/codeboek.html", "search.html"])
+def test_standin_notice_in_the_first_phone_screen(tab, path, scheme, shots):
+    t = tab(viewport={"width": 375, "height": 740}, color_scheme=scheme)
+    page = t.open(path, live=False)
+    assert page.evaluate("document.documentElement.dataset.theme") == scheme
+    notice = page.get_by_role("complementary", name="Over de cijfers")
+    assert notice.inner_text().startswith("Vervangende cijfers. De getallen in deze uitgave")
+    box = notice.bounding_box()
+    assert box["y"] >= 0 and box["y"] + box["height"] <= 740 and box["width"] <= 375, box
+    contrast = notice.evaluate(CONTRAST)
+    assert contrast["text"] >= 4.5 and contrast["link"] >= 4.5, contrast
+    if path == "index.html":
+        page.screenshot(path=str(shots / f"notice-375-{scheme}.png"))
+    notice.get_by_role("link", name="Meer hierover in de Verantwoording").click()
+    page.wait_for_url("**/chapters/verantwoording.html#vervangend-bestand")
+    assert page.locator("#vervangend-bestand").is_visible()
+    assert "vervangend bestand" in page.locator("#vervangend-bestand").inner_text()

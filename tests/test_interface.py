@@ -1,12 +1,19 @@
-"""What a reader meets around the text: the 404 page."""
+"""What a reader meets around the text: the stand-in notice, the 404 page."""
+import html
 import re
 from pathlib import Path
+from types import SimpleNamespace
 from urllib.parse import urlsplit
 
+import jinja2
+import pandas as pd
+import pyreadstat
 import yaml
 
 from pzboek import paths
+from pzboek.sphinx_ext import _standin_flag
 
+NOTICE = re.compile(r'<aside class="pz-vervangend" aria-label="Over de cijfers">(.*?)</aside>', re.S)
 CONFIG = yaml.safe_load((paths.ROOT / "_config.yml").read_text(encoding="utf-8"))
 PREFIX = urlsplit(CONFIG["html"]["baseurl"]).path  # where the site is published: /participatiezekerheid/
 
@@ -16,6 +23,10 @@ def pages(built_book: Path) -> list[Path]:
     names = {p.relative_to(built_book).as_posix() for p in found}
     assert {"index.html", "search.html", "404.html", "chapters/verantwoording.html", "chapters/06_denktank.html"} <= names
     return found
+
+
+def text_of(fragment: str) -> str:
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", "", fragment))).strip()
 
 
 # ---------------------------------------------------------------------------------------------------- 404 page
@@ -34,3 +45,35 @@ def test_404_page_is_dutch_and_served_from_the_published_path(built_book):
         assert (built_book / urlsplit(url).path[len(PREFIX):]).exists() or url == PREFIX, url
     assert len(re.findall(r'rel="stylesheet"', text)) == 1
     assert "404.html" not in (built_book / "sitemap.xml").read_text(encoding="utf-8")
+
+
+# --------------------------------------------------------------------------------------------- stand-in notice
+
+def test_standin_notice_on_every_page_links_to_the_verantwoording(built_book):
+    anchors = set(re.findall(r'id="([^"]+)"', (built_book / "chapters/verantwoording.html").read_text(encoding="utf-8")))
+    assert "vervangend-bestand" in anchors
+    for page in pages(built_book):
+        notices = NOTICE.findall(page.read_text(encoding="utf-8"))
+        assert len(notices) == 1, page
+        assert text_of(notices[0]).startswith("Vervangende cijfers. De getallen in deze uitgave komen uit een vervangend"), page
+        href = urlsplit(re.search(r'<a href="([^"]+)">Meer hierover in de Verantwoording</a>', notices[0]).group(1))
+        # relative on every page; absolute under the published path on the 404 page, which any address may show
+        target = built_book / href.path[len(PREFIX):] if page.name == "404.html" else page.parent / href.path
+        assert href.fragment == "vervangend-bestand", (page, href)
+        assert (target.resolve() if href.path else page) == built_book / "chapters/verantwoording.html", (page, href)
+
+
+def _notice_for(survey_file: Path, monkeypatch) -> str:
+    """The notice as the book's template writes it, for a build whose configured survey file is survey_file."""
+    monkeypatch.setenv("PZ_SURVEY", str(survey_file))
+    config = SimpleNamespace(html_context={"default_mode": "auto"})
+    _standin_flag(None, config)
+    template = jinja2.Environment(loader=jinja2.FileSystemLoader(paths.ROOT / "_templates")).get_template("pz-vervangend.html")
+    return template.render(**config.html_context, pagename="index", pathto=lambda name: f"{name}.html")
+
+
+def test_standin_notice_follows_the_configured_survey_file(tmp_path, monkeypatch):
+    assert "Vervangende cijfers." in _notice_for(paths.STANDIN_SURVEY, monkeypatch)
+    real = tmp_path / "echt.sav"
+    pyreadstat.write_sav(pd.DataFrame({"respnr": [1.0, 2.0]}), str(real), file_label="I&O Research - Participatiezekerheid juli 2019")
+    assert _notice_for(real, monkeypatch).strip() == ""
