@@ -1,4 +1,4 @@
-"""What a reader meets around the text: the stand-in notice, the 404 page."""
+"""What a reader meets around the text: the stand-in notice, the footer, the 404 page."""
 import html
 import re
 from pathlib import Path
@@ -77,3 +77,20 @@ def test_standin_notice_follows_the_configured_survey_file(tmp_path, monkeypatch
     real = tmp_path / "echt.sav"
     pyreadstat.write_sav(pd.DataFrame({"respnr": [1.0, 2.0]}), str(real), file_label="I&O Research - Participatiezekerheid juli 2019")
     assert _notice_for(real, monkeypatch).strip() == ""
+
+
+# ------------------------------------------------------------------------------------------------------ footer
+
+def test_footer_credits_the_report_and_the_edition_apart(built_book):
+    for page in pages(built_book):
+        text = page.read_text(encoding="utf-8")
+        assert "© Copyright" not in text and "Door Start Foundation" not in text, page
+        footer = re.search(r'<footer class="bd-footer-content">(.*?)</footer>', text, re.S)
+        assert footer, page
+        text = text_of(footer.group(1))
+        assert text.startswith("Oorspronkelijk rapport: © 2019 Start Foundation. Deze online uitgave"), (page, text)
+        assert "code onder MIT-licentie" in text and "onder CC BY 4.0" in text, (page, text)
+        assert "de tekst van het rapport valt daar niet onder" in text, (page, text)
+    licence = (paths.ROOT / "LICENSE").read_text(encoding="utf-8")
+    assert "MIT License" in licence and "CC BY 4.0" in licence and "© 2019 Start Foundation" in licence
+    assert "does not license them" in licence
