@@ -584,3 +584,54 @@ def test_standin_notice_in_the_first_phone_screen(tab, path, scheme, shots):
     page.wait_for_url("**/chapters/verantwoording.html#vervangend-bestand")
     assert page.locator("#vervangend-bestand").is_visible()
     assert "vervangend bestand" in page.locator("#vervangend-bestand").inner_text()
+
+
+# English that Vega and the themes write for assistive technology (aria-label, aria-roledescription, title, tooltips)
+ENGLISH_UI = re.compile(r"\b(?:Toggle|Copy|Copied|Hide Search|mark container|axis titled|Legend titled|visualization|bar)\b"
+                        r"|\b[XY]-axis\b", re.I)
+UI_STRINGS = """(root) => Array.from(root.querySelectorAll('[aria-label], [aria-roledescription], [title], [data-tooltip], svg title'))
+    .flatMap(e => [e.getAttribute('aria-label'), e.getAttribute('aria-roledescription'), e.getAttribute('title'),
+                   e.getAttribute('data-tooltip'), e.tagName.toLowerCase() === 'title' ? e.textContent : null])
+    .filter(Boolean)"""
+
+
+# (pages without charts: the static charts are the business of pzboek/charts.py, the live ones of the test above)
+@pytest.mark.parametrize("path", ["index.html", "chapters/01_vooraf.html", "chapters/codeboek.html", "search.html"])
+def test_interface_strings_are_dutch(tab, path):
+    t = tab()
+    page = t.open(path, live=False)
+    page.wait_for_load_state("networkidle")
+    strings = page.evaluate(UI_STRINGS.replace("(root) =>", "() =>").replace("root.", "document."))
+    assert not [s for s in strings if ENGLISH_UI.search(s)], [s for s in strings if ENGLISH_UI.search(s)]
+    # the sidebar button's name after bootstrap's tooltip has taken over its title
+    button = page.locator(".bd-header-article button.primary-toggle")
+    assert button.get_attribute("aria-label") == "Hoofdmenu tonen of verbergen"
+    assert button.get_attribute("data-bs-original-title") == "Hoofdmenu tonen of verbergen"
+
+
+def test_hide_search_matches_is_dutch(tab):
+    """Arriving from a search result (?highlight=...), the link that removes the highlighting is in Dutch."""
+    t = tab()
+    page = t.open("chapters/02_maatschappelijk_waardevol_werk.html?highlight=werk", live=False)
+    link = page.locator("#searchbox .highlight-link a")
+    link.wait_for()
+    assert link.inner_text() == "Zoekresultaten verbergen"
+    assert page.locator("span.highlighted").count() > 0
+    link.click()
+    assert page.locator("span.highlighted").count() == 0
+    assert not t.errors, t.errors
+
+
+def test_copy_button_is_dutch(tab):
+    t = tab(permissions=["clipboard-read", "clipboard-write"])
+    page = t.open("chapters/02_maatschappelijk_waardevol_werk.html", live=False)
+    cell = page.locator("details.hide.above-input").first
+    cell.locator("summary").click()
+    cell.locator(".highlight").hover()
+    button = cell.locator("button.copybtn")
+    assert button.is_visible()
+    assert button.get_attribute("data-tooltip") == "Kopiëren"
+    assert button.locator("svg title").text_content() == "Naar klembord kopiëren"
+    button.click()
+    page.wait_for_function("b => b.getAttribute('data-tooltip') === 'Gekopieerd!'", arg=button.element_handle())
+    assert not t.errors, t.errors

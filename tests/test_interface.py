@@ -1,4 +1,4 @@
-"""What a reader meets around the text: the stand-in notice, the footer, the 404 page."""
+"""What a reader meets around the text: the stand-in notice, the footer, a Dutch interface, the 404 page."""
 import html
 import re
 from pathlib import Path
@@ -16,6 +16,8 @@ from pzboek.sphinx_ext import _standin_flag
 NOTICE = re.compile(r'<aside class="pz-vervangend" aria-label="Over de cijfers">(.*?)</aside>', re.S)
 CONFIG = yaml.safe_load((paths.ROOT / "_config.yml").read_text(encoding="utf-8"))
 PREFIX = urlsplit(CONFIG["html"]["baseurl"]).path  # where the site is published: /participatiezekerheid/
+# English interface strings the themes and Sphinx write into pages
+ENGLISH = ["Toggle primary sidebar", "Toggle secondary sidebar", "Please activate JavaScript", "Hide Search Matches"]
 
 
 def pages(built_book: Path) -> list[Path]:
@@ -94,3 +96,43 @@ def test_footer_credits_the_report_and_the_edition_apart(built_book):
     licence = (paths.ROOT / "LICENSE").read_text(encoding="utf-8")
     assert "MIT License" in licence and "CC BY 4.0" in licence and "© 2019 Start Foundation" in licence
     assert "does not license them" in licence
+
+
+# --------------------------------------------------------------------------------------------- Dutch interface
+
+def test_no_english_interface_strings(built_book):
+    for page in pages(built_book):
+        text = page.read_text(encoding="utf-8")
+        assert not [e for e in ENGLISH if e in text], page
+        assert 'title="Hoofdmenu tonen of verbergen" aria-label="Hoofdmenu tonen of verbergen"' in text, page
+    assert 'title="Inhoud van deze pagina tonen of verbergen"' in (built_book / "chapters/01_vooraf.html").read_text(encoding="utf-8")
+    assert "Zet JavaScript aan om te kunnen zoeken." in (built_book / "search.html").read_text(encoding="utf-8")
+
+
+def test_translations_load_before_sphinx_highlight(built_book):
+    for page in pages(built_book):
+        scripts = re.findall(r'<script defer src="[^"]*/?(doctools|translations|sphinx_highlight)\.js', page.read_text(encoding="utf-8"))
+        assert scripts == ["doctools", "translations", "sphinx_highlight"], page
+
+
+def test_bibliography_in_dutch(built_book):
+    literature = text_of((built_book / "chapters/06_denktank.html").read_text(encoding="utf-8").split('id="literatuur"')[1])
+    assert "Socialisme & Democratie, pp. 57–61, 2019." in literature
+    assert "12 oktober 2018. http://www.socialevraagstukken.nl." in literature
+    assert "pages" not in literature and "URL:" not in literature
+
+
+def test_copybutton_speaks_dutch(built_book):
+    script = (built_book / "_static/copybutton.js").read_text(encoding="utf-8")
+    assert script.count("'nl': {") == 1 and "'copy_success': 'Gekopieerd!'" in script
+
+
+def test_meta_descriptions_have_no_run_together_words(built_book):
+    descriptions = {}
+    for page in pages(built_book):
+        for content in re.findall(r'<meta (?:name="description"|property="og:description") content="([^"]*)"', page.read_text(encoding="utf-8")):
+            descriptions.setdefault(page.relative_to(built_book).as_posix(), []).append(html.unescape(content))
+    assert len(descriptions) >= 9, descriptions.keys()
+    for page, texts in descriptions.items():
+        for text in texts:
+            assert not re.search(r"\w\(|[a-zà-ÿ][.,;:!?]?[A-Z]", text), (page, text)
