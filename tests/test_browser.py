@@ -635,3 +635,16 @@ def test_copy_button_is_dutch(tab):
     button.click()
     page.wait_for_function("b => b.getAttribute('data-tooltip') === 'Gekopieerd!'", arg=button.element_handle())
     assert not t.errors, t.errors
+
+
+@pytest.mark.parametrize("path", CHART_PAGES)
+def test_live_charts_carry_no_english_aria(live_tabs, path):
+    t = live_tabs(path)
+    for i, number in enumerate(CHART_PAGES[path]):
+        chart = t.page.locator(".pz-figuur .pz-chart").nth(i)
+        strings = chart.evaluate(UI_STRINGS)
+        assert strings and not [s for s in strings if ENGLISH_UI.search(s)], (number, [s for s in strings if ENGLISH_UI.search(s)])
+        # the chart's own Dutch description stays, and each bar keeps its Dutch label as a "staaf"
+        assert chart.get_attribute("role") == "graphics-document" and chart.get_attribute("aria-label"), number
+        roles = set(chart.evaluate("c => Array.from(c.querySelectorAll('[aria-roledescription]'), e => e.getAttribute('aria-roledescription'))"))
+        assert roles == {"staaf"}, (number, roles)
