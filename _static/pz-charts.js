@@ -68,6 +68,25 @@
       .width(width).runAsync().then(function () { return fitMarks(view, width, round + 1); });
   }
 
+  // Vega writes English ARIA text into the live SVG: role descriptions ("group mark container", "bar") and
+  // labels for axes ("X-axis titled 'Gewicht' for a discrete scale ..."). The chart's root carries the Dutch
+  // description and each bar its Dutch label; so a bar is a "staaf", the containers lose their description, and
+  // axes and legends leave the accessibility tree, as in the static SVG (charts.py: aria=False).
+  var ROLES_NL = { bar: "staaf" };
+  function dutchAria(target) {
+    target.querySelectorAll("svg [aria-roledescription]").forEach(function (e) {
+      var role = e.getAttribute("aria-roledescription");
+      if (role === "axis" || role === "legend") {
+        ["role", "aria-label", "aria-roledescription"].forEach(function (a) { e.removeAttribute(a); });
+        e.setAttribute("aria-hidden", "true");
+      } else if (ROLES_NL[role]) {
+        e.setAttribute("aria-roledescription", ROLES_NL[role]);
+      } else {
+        e.removeAttribute("aria-roledescription");
+      }
+    });
+  }
+
   // One render at a time per figure; a width or theme change during a render is picked up right after it.
   function render(figure) {
     if (figure.pzBusy) { figure.pzAgain = true; return figure.pzBusy; }
@@ -85,6 +104,7 @@
       return fitMarks(result.view, width).then(function () { return result; });
     }).then(function (result) {
       if (figure.pzView) figure.pzView.finalize();
+      dutchAria(target);
       figure.pzView = result.view;
       figure.dataset.rendered = key;
       figure.classList.add("pz-live");

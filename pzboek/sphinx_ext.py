@@ -1,4 +1,5 @@
-"""Sphinx extension: Dutch round-bracket citations, no sphinx-thebe, and mended pages (markup, fewer requests).
+"""Sphinx extension: Dutch round-bracket citations and bibliography, no sphinx-thebe, the stand-in notice, and
+mended pages (Dutch interface strings, markup, fewer requests).
 
 The figure downloads and the Vega libraries are written before the build by `python -m pzboek.check`
 into _build/.assets, which Sphinx copies into the site (`html_extra_path` in _config.yml).
@@ -24,6 +25,18 @@ MARKUP_FIXES = {
     '<div role="list" class="citation-list">': '<div class="citation-list">',
     ' role="doc-biblioentry"': "",
 }
+
+# sphinx-copybutton has no Dutch messages and keeps them in a `const` of its own script, which no other script
+# can extend before it runs: a Dutch entry is written into the copied script (chosen by <html lang="nl">).
+# The replacement removes the text it looks for, so a second run changes nothing.
+COPYBUTTON_FIX = ("const messages = {\n  'en'", """const messages = {
+  'nl': {
+    'copy': 'Kopiëren',
+    'copy_to_clipboard': 'Naar klembord kopiëren',
+    'copy_success': 'Gekopieerd!',
+    'copy_failure': 'Kopiëren mislukt',
+  },
+  'en'""")
 
 
 # Scripts in <head> block the first paint. Deferred ones still run in document order, after parsing; only
@@ -52,15 +65,23 @@ def _stylesheet(path: Path, target_dir: Path) -> str:
     return CSS_URL.sub(lambda m: f'url("{os.path.relpath(path.parent / m.group(2), target_dir)}")', text)
 
 
-def _link_one_stylesheet(outdir: Path, page: Path, text: str, joined: dict) -> str:
+def _link_one_stylesheet(outdir: Path, page: Path, text: str, joined: dict, prefix: str) -> str:
+    """One stylesheet link instead of many. The 404 page (sphinx-notfound-page) links absolute addresses under
+    the site's path, `prefix`; the others relative ones."""
     links = STYLESHEET.findall(text)
     if len(links) < 2:
         return text
-    files = [(page.parent / href.split("?")[0]).resolve().relative_to(outdir).as_posix() for href in links]
+    absolute = links[0].startswith(prefix)
+
+    def site_file(href: str) -> str:
+        href = href.split("?")[0]
+        return (outdir / href[len(prefix):] if absolute else page.parent / href).resolve().relative_to(outdir).as_posix()
+
+    files = [site_file(href) for href in links]
     name = f"pz-{hashlib.sha256(' '.join(files).encode()).hexdigest()[:12]}.css"
     joined[name] = files
     parts = STYLESHEET.split(text)  # text, href, text, href, ..., text
-    href = os.path.relpath(outdir / STYLESHEETS_DIR / name, page.parent)
+    href = f"{prefix}{STYLESHEETS_DIR}/{name}" if absolute else os.path.relpath(outdir / STYLESHEETS_DIR / name, page.parent)
     return parts[0] + f'<link rel="stylesheet" href="{href}" />\n' + "".join(parts[2::2])
 
 
@@ -71,19 +92,19 @@ def _write_joined_stylesheets(outdir: Path, joined: dict) -> None:
         (target_dir / name).write_text(text, encoding="utf-8")
 
 
-def _fix_pages(outdir: Path) -> None:
+def _fix_pages(outdir: Path, prefix: str) -> None:
     options = (outdir / "_static" / "documentation_options.js").read_text(encoding="utf-8").strip()
     joined: dict[str, list[str]] = {}
     pages = [p for p in outdir.rglob("*.html") if p.relative_to(outdir).parts[0] != "_static"]
-    for path in [*pages, outdir / "_static" / "togglebutton.js"]:
+    for path in [*pages, outdir / "_static" / "togglebutton.js", outdir / "_static" / "copybutton.js"]:
         text = original = path.read_text(encoding="utf-8")
-        for wrong, right in MARKUP_FIXES.items():
+        for wrong, right in [*MARKUP_FIXES.items(), COPYBUTTON_FIX]:
             text = text.replace(wrong, right)
         if path.suffix == ".html":
             text = OPTIONS_SCRIPT.sub(lambda m: f"<script>{options}</script>", text)
             text = BLOCKING_SCRIPT.sub("<script defer ", text)
             text = SEARCH_SCRIPTS.sub("", text) if path.name != "search.html" else text
-            text = _link_one_stylesheet(outdir, path, text, joined)
+            text = _link_one_stylesheet(outdir, path, text, joined, prefix)
         if text != original:
             path.write_text(text, encoding="utf-8")
     _write_joined_stylesheets(outdir, joined)
@@ -106,7 +127,7 @@ def _assets_changed(app, env, added, changed, removed) -> list[str]:
 
 def build_finished(app, exception) -> None:
     if exception is None and app.builder.format == "html":
-        _fix_pages(Path(app.outdir))
+        _fix_pages(Path(app.outdir), app.config.notfound_urls_prefix or "/")
 
 
 def _register_round_citations() -> None:
@@ -130,6 +151,83 @@ def _register_round_citations() -> None:
 
     sphinxcontrib.bibtex.plugin.register_plugin(
         "sphinxcontrib.bibtex.style.referencing", "author_year_round", RoundAuthorYear)
+
+
+def _register_dutch_bibliography() -> None:
+    """The bibliography with Dutch words (bibtex style 'plain_nl'): pybtex's 'plain' with 'pp.' before pages, as
+    the report writes them, 'en' between names, and a web address as a bare link instead of 'URL: ...'."""
+    import pybtex.plugin
+    from pybtex.style.formatting import toplevel
+    from pybtex.style.formatting.plain import Style as Plain
+    from pybtex.style.formatting.unsrt import date, pages
+    from pybtex.style.template import field, first_of, href, join, names, optional, optional_field, sentence, tag, words
+
+    class PlainDutch(Plain):
+        def format_names(self, role, as_sentence=True):
+            formatted = names(role, sep=", ", sep2=" en ", last_sep=" en ")
+            return sentence[formatted] if as_sentence else formatted
+
+        def get_article_template(self, e):  # the plain style's, with "pp." for "pages"
+            volume_and_pages = first_of[
+                optional[join[field("volume"), optional["(", field("number"), ")"], ":", pages]],
+                words["pp.", pages],
+            ]
+            return toplevel[
+                self.format_names("author"),
+                self.format_title(e, "title"),
+                sentence[tag("em")[field("journal")], optional[volume_and_pages], date],
+                sentence[optional_field("note")],
+                self.format_web_refs(e),
+            ]
+
+        def format_url(self, e):
+            url = field("url", raw=True)
+            return href(url)[url]
+
+    pybtex.plugin.register_plugin("pybtex.style.formatting", "plain_nl", PlainDutch)
+
+
+def _standin_flag(app, config) -> None:
+    """Whether this build's numbers come from the generated stand-in survey file: every page then says so
+    (_templates/pz-vervangend.html). Read from the configured file's SPSS label, so the notice goes
+    when a real survey file is configured."""
+    from pzboek.paths import survey_path
+    from pzboek.survey import survey_is_standin
+
+    config.html_context = {**config.html_context, "pz_standin": survey_is_standin(survey_path())}
+
+
+def _translations_before_highlight(app, pagename, templatename, context, doctree) -> None:
+    """This book defers the head scripts (BLOCKING_SCRIPT), and a deferred sphinx_highlight.js writes its
+    'Hide Search Matches' link as soon as it runs: translations.js (priority 500, so later) must have loaded the
+    Dutch strings by then. It moves up to right after doctools.js (which it needs), with doctools' priority."""
+    scripts = list(context.get("script_files", []))
+    names = [os.path.basename(getattr(s, "filename", s) or "") for s in scripts]
+    if "translations.js" in names and "doctools.js" in names:
+        translations = scripts.pop(names.index("translations.js"))
+        doctools = scripts[names.index("doctools.js")]
+        scripts.insert(names.index("doctools.js") + 1,
+                       type(translations)(translations.filename, priority=doctools.priority, **translations.attributes))
+        context["script_files"] = scripts
+
+
+def _join_text_nodes(app, doctree, docname) -> None:
+    """MyST writes each line break inside a paragraph as a Text node of its own. sphinxext-opengraph builds
+    <meta name="description"> from the stripped Text nodes and puts no space before punctuation, so a line
+    starting with "(" ran into the one before ("respondenten(ongewogen)"). Adjacent Text nodes are joined into
+    one, which the page itself shows the same way."""
+    from docutils import nodes
+
+    for element in list(doctree.findall(nodes.Element)):
+        joined: list = []
+        for child in element.children:
+            if joined and isinstance(child, nodes.Text) and isinstance(joined[-1], nodes.Text):
+                joined[-1] = nodes.Text(joined[-1] + child)
+            else:
+                joined.append(child)
+        if len(joined) < len(element.children):
+            element.children = []
+            element.extend(joined)
 
 
 def _drop_thebe(app, config=None) -> None:
@@ -187,7 +285,11 @@ def setup(app):
     app.add_transform(MarkAdditionFigures)
     app.add_transform(FootnotesOutOfAdditions)
     _register_round_citations()
+    _register_dutch_bibliography()
     app.connect("config-inited", _drop_thebe)  # once every extension, sphinx-thebe included, is set up
+    app.connect("config-inited", _standin_flag)
+    app.connect("doctree-resolved", _join_text_nodes)
+    app.connect("html-page-context", _translations_before_highlight)
     app.connect("env-get-outdated", _assets_changed)
     app.connect("build-finished", build_finished)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

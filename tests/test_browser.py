@@ -499,3 +499,152 @@ def test_search_from_a_chapter_finds_pages(tab):
     page.wait_for_url("**/search.html?q=overheid*")
     page.wait_for_function("() => document.querySelectorAll('#search-results li').length > 0")
     assert not t.errors, t.errors
+
+
+# -------------------------------------------------------------------------------- what a reader meets around the text
+
+class _PublishedHandler(_QuietHandler):
+    """The site as GitHub Pages serves it: under /participatiezekerheid/, and 404.html for a missing address."""
+    PREFIX = "/participatiezekerheid/"
+
+    def translate_path(self, path):
+        return super().translate_path("/" + path[len(self.PREFIX):] if path.startswith(self.PREFIX) else "/\0outside")
+
+    def send_error(self, code, message=None, explain=None):
+        if code != 404:
+            return super().send_error(code, message, explain)
+        body = (Path(self.directory) / "404.html").read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+@pytest.fixture(scope="module")
+def published_site(built_book: Path):
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_PublishedHandler, directory=str(built_book)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}{_PublishedHandler.PREFIX}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.parametrize("missing", ["bestaat-niet.html", "chapters/oud/hoofdstuk.html"])
+def test_404_page_in_dutch_at_any_depth(browser, published_site, missing):
+    t = Tab(browser, published_site, viewport={"width": 375, "height": 740})
+    try:
+        failed = []
+        t.page.on("response", lambda r: r.status >= 400 and r.url != published_site + missing and failed.append(r.url))
+        response = t.page.goto(published_site + missing, wait_until="networkidle")
+        page = t.page
+        assert response.status == 404
+        assert page.evaluate("document.documentElement.lang") == "nl"
+        assert page.title().startswith("Pagina niet gevonden")
+        assert page.locator("article h1").inner_text() == "Pagina niet gevonden"
+        assert page.get_by_role("complementary", name="Over de cijfers").is_visible()
+        # styled by the one joined stylesheet, found from any depth
+        assert page.locator('link[rel="stylesheet"]').count() == 1
+        assert page.evaluate("getComputedStyle(document.documentElement).getPropertyValue('--pst-color-primary')")
+        assert not failed, failed
+        page.get_by_role("link", name="startpagina").click()
+        page.wait_for_url(published_site)
+        assert page.locator("article h1").inner_text().startswith("Participatiezekerheid")
+        errors = [e for e in t.errors if not e.endswith(f"404 (Not Found) ({published_site + missing})")]  # the page's own status
+        assert not t.outside and not errors, (t.outside, errors)
+    finally:
+        t.close()
+
+
+CONTRAST = """(el) => {
+    const rgb = c => c.match(/[\\d.]+/g).slice(0, 3).map(Number);
+    const lum = c => { const [r, g, b] = rgb(c).map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
+                       return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+    const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); };
+    const bg = getComputedStyle(el).backgroundColor;
+    return {text: ratio(getComputedStyle(el.querySelector('p')).color, bg), link: ratio(getComputedStyle(el.querySelector('a')).color, bg), bg};
+}"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("path", ["index.html", "chapters/04_organiseren.html", "chapters/codeboek.html", "search.html"])
+def test_standin_notice_in_the_first_phone_screen(tab, path, scheme, shots):
+    t = tab(viewport={"width": 375, "height": 740}, color_scheme=scheme)
+    page = t.open(path, live=False)
+    assert page.evaluate("document.documentElement.dataset.theme") == scheme
+    notice = page.get_by_role("complementary", name="Over de cijfers")
+    assert notice.inner_text().startswith("Vervangende cijfers. De getallen in deze uitgave")
+    box = notice.bounding_box()
+    assert box["y"] >= 0 and box["y"] + box["height"] <= 740 and box["width"] <= 375, box
+    contrast = notice.evaluate(CONTRAST)
+    assert contrast["text"] >= 4.5 and contrast["link"] >= 4.5, contrast
+    if path == "index.html":
+        page.screenshot(path=str(shots / f"notice-375-{scheme}.png"))
+    notice.get_by_role("link", name="Meer hierover in de Verantwoording").click()
+    page.wait_for_url("**/chapters/verantwoording.html#vervangend-bestand")
+    assert page.locator("#vervangend-bestand").is_visible()
+    assert "vervangend bestand" in page.locator("#vervangend-bestand").inner_text()
+
+
+# English that Vega and the themes write for assistive technology (aria-label, aria-roledescription, title, tooltips)
+ENGLISH_UI = re.compile(r"\b(?:Toggle|Copy|Copied|Hide Search|mark container|axis titled|Legend titled|visualization|bar)\b"
+                        r"|\b[XY]-axis\b", re.I)
+UI_STRINGS = """(root) => Array.from(root.querySelectorAll('[aria-label], [aria-roledescription], [title], [data-tooltip], svg title'))
+    .flatMap(e => [e.getAttribute('aria-label'), e.getAttribute('aria-roledescription'), e.getAttribute('title'),
+                   e.getAttribute('data-tooltip'), e.tagName.toLowerCase() === 'title' ? e.textContent : null])
+    .filter(Boolean)"""
+
+
+# (pages without charts: the static charts are the business of pzboek/charts.py, the live ones of the test above)
+@pytest.mark.parametrize("path", ["index.html", "chapters/01_vooraf.html", "chapters/codeboek.html", "search.html"])
+def test_interface_strings_are_dutch(tab, path):
+    t = tab()
+    page = t.open(path, live=False)
+    page.wait_for_load_state("networkidle")
+    strings = page.evaluate(UI_STRINGS.replace("(root) =>", "() =>").replace("root.", "document."))
+    assert not [s for s in strings if ENGLISH_UI.search(s)], [s for s in strings if ENGLISH_UI.search(s)]
+    # the sidebar button's name after bootstrap's tooltip has taken over its title
+    button = page.locator(".bd-header-article button.primary-toggle")
+    assert button.get_attribute("aria-label") == "Hoofdmenu tonen of verbergen"
+    assert button.get_attribute("data-bs-original-title") == "Hoofdmenu tonen of verbergen"
+
+
+def test_hide_search_matches_is_dutch(tab):
+    """Arriving from a search result (?highlight=...), the link that removes the highlighting is in Dutch."""
+    t = tab()
+    page = t.open("chapters/02_maatschappelijk_waardevol_werk.html?highlight=werk", live=False)
+    link = page.locator("#searchbox .highlight-link a")
+    link.wait_for()
+    assert link.inner_text() == "Zoekresultaten verbergen"
+    assert page.locator("span.highlighted").count() > 0
+    link.click()
+    assert page.locator("span.highlighted").count() == 0
+    assert not t.errors, t.errors
+
+
+def test_copy_button_is_dutch(tab):
+    t = tab(permissions=["clipboard-read", "clipboard-write"])
+    page = t.open("chapters/02_maatschappelijk_waardevol_werk.html", live=False)
+    cell = page.locator("details.hide.above-input").first
+    cell.locator("summary").click()
+    cell.locator(".highlight").hover()
+    button = cell.locator("button.copybtn")
+    assert button.is_visible()
+    assert button.get_attribute("data-tooltip") == "Kopiëren"
+    assert button.locator("svg title").text_content() == "Naar klembord kopiëren"
+    button.click()
+    page.wait_for_function("b => b.getAttribute('data-tooltip') === 'Gekopieerd!'", arg=button.element_handle())
+    assert not t.errors, t.errors
+
+
+@pytest.mark.parametrize("path", CHART_PAGES)
+def test_live_charts_carry_no_english_aria(live_tabs, path):
+    t = live_tabs(path)
+    for i, number in enumerate(CHART_PAGES[path]):
+        chart = t.page.locator(".pz-figuur .pz-chart").nth(i)
+        strings = chart.evaluate(UI_STRINGS)
+        assert strings and not [s for s in strings if ENGLISH_UI.search(s)], (number, [s for s in strings if ENGLISH_UI.search(s)])
+        # the chart's own Dutch description stays, and each bar keeps its Dutch label as a "staaf"
+        assert chart.get_attribute("role") == "graphics-document" and chart.get_attribute("aria-label"), number
+        roles = set(chart.evaluate("c => Array.from(c.querySelectorAll('[aria-roledescription]'), e => e.getAttribute('aria-roledescription'))"))
+        assert roles == {"staaf"}, (number, roles)

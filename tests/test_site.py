@@ -11,6 +11,7 @@ from pzboek import paths
 
 HREF = re.compile(r'(?:href|src)="([^"]+)"')
 BUILD_ID = re.compile(r"\?v=[0-9a-f]+")
+PUBLISHED = "/participatiezekerheid/"  # html.baseurl's path, notfound_urls_prefix in _config.yml
 
 
 def test_every_internal_link_and_anchor_resolves(built_book):
@@ -22,7 +23,10 @@ def test_every_internal_link_and_anchor_resolves(built_book):
             parts = urlsplit(target)
             if parts.scheme or target.startswith(("//", "mailto:", "data:")):
                 continue
-            path = (page.parent / unquote(parts.path)).resolve() if parts.path else page
+            if parts.path.startswith(PUBLISHED):  # the 404 page's addresses are absolute, under the published path
+                path = (built_book / unquote(parts.path)[len(PUBLISHED):]).resolve()
+            else:
+                path = (page.parent / unquote(parts.path)).resolve() if parts.path else page
             if not path.exists():
                 broken.append(f"{page.relative_to(built_book)} -> {target}")
                 continue
