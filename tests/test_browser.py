@@ -582,8 +582,9 @@ def test_standin_notice_in_the_first_phone_screen(tab, path, scheme, shots):
         page.screenshot(path=str(shots / f"notice-375-{scheme}.png"))
     notice.get_by_role("link", name="Meer hierover in de Verantwoording").click()
     page.wait_for_url("**/chapters/verantwoording.html#vervangend-bestand")
-    assert page.locator("#vervangend-bestand").is_visible()
-    assert "vervangend bestand" in page.locator("#vervangend-bestand").inner_text()
+    target = page.locator("section:has(> #vervangend-bestand)")  # the label sits at the top of its section
+    assert target.is_visible() and "vervangende bestand" in target.inner_text()
+    assert 0 <= page.evaluate("document.getElementById('vervangend-bestand').getBoundingClientRect().top") < 200
 
 
 # English that Vega and the themes write for assistive technology (aria-label, aria-roledescription, title, tooltips)
@@ -643,8 +644,10 @@ def test_live_charts_carry_no_english_aria(live_tabs, path):
     for i, number in enumerate(CHART_PAGES[path]):
         chart = t.page.locator(".pz-figuur .pz-chart").nth(i)
         strings = chart.evaluate(UI_STRINGS)
-        assert strings and not [s for s in strings if ENGLISH_UI.search(s)], (number, [s for s in strings if ENGLISH_UI.search(s)])
-        # the chart's own Dutch description stays, and each bar keeps its Dutch label as a "staaf"
+        assert not [s for s in strings if ENGLISH_UI.search(s)], (number, [s for s in strings if ENGLISH_UI.search(s)])
+        # the chart's own Dutch description stays
         assert chart.get_attribute("role") == "graphics-document" and chart.get_attribute("aria-label"), number
+        # the spec switches Vega's ARIA off (config aria: false), so the chart is one image with that description;
+        # whatever role Vega still writes must be Dutch
         roles = set(chart.evaluate("c => Array.from(c.querySelectorAll('[aria-roledescription]'), e => e.getAttribute('aria-roledescription'))"))
-        assert roles == {"staaf"}, (number, roles)
+        assert roles <= {"staaf"}, (number, roles)

@@ -116,7 +116,7 @@ def test_translations_load_before_sphinx_highlight(built_book):
 
 
 def test_bibliography_in_dutch(built_book):
-    literature = text_of((built_book / "chapters/06_denktank.html").read_text(encoding="utf-8").split('id="literatuur"')[1])
+    literature = text_of((built_book / "chapters/06_denktank.html").read_text(encoding="utf-8").split('id="toevoeging-literatuur"')[1])
     assert "Socialisme & Democratie, pp. 57–61, 2019." in literature
     assert "12 oktober 2018. http://www.socialevraagstukken.nl." in literature
     assert "pages" not in literature and "URL:" not in literature
