@@ -508,7 +508,7 @@ class _PublishedHandler(_QuietHandler):
     PREFIX = "/participatiezekerheid/"
 
     def translate_path(self, path):
-        return super().translate_path("/" + path[len(self.PREFIX):] if path.startswith(self.PREFIX) else "/\0outside")
+        return super().translate_path("/" + path[len(self.PREFIX):] if path.startswith(self.PREFIX) else "/outside-the-published-path")
 
     def send_error(self, code, message=None, explain=None):
         if code != 404:
