@@ -68,10 +68,10 @@
       .width(width).runAsync().then(function () { return fitMarks(view, width, round + 1); });
   }
 
-  // Vega writes English ARIA text into the live SVG: role descriptions ("group mark container", "bar") and
-  // labels for axes ("X-axis titled 'Gewicht' for a discrete scale ..."). The chart's root carries the Dutch
-  // description and each bar its Dutch label; so a bar is a "staaf", the containers lose their description, and
-  // axes and legends leave the accessibility tree, as in the static SVG (charts.py: aria=False).
+  // Vega writes English ARIA text into the live SVG: role descriptions of its mark groups and bars, and a
+  // sentence-long label for each axis. The chart's root carries the Dutch description and each bar its Dutch
+  // label; so a bar is a "staaf", the groups lose their description, and axes and legends leave the
+  // accessibility tree, as in the static SVG (charts.py: aria=False).
   var ROLES_NL = { bar: "staaf" };
   function dutchAria(target) {
     target.querySelectorAll("svg [aria-roledescription]").forEach(function (e) {

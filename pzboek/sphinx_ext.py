@@ -26,18 +26,17 @@ MARKUP_FIXES = {
     ' role="doc-biblioentry"': "",
 }
 
-# sphinx-copybutton has no Dutch messages and keeps them in a `const` of its own script, which no other script
-# can extend before it runs: a Dutch entry is written into the copied script (chosen by <html lang="nl">).
-# The replacement removes the text it looks for, so a second run changes nothing.
-COPYBUTTON_FIX = ("const messages = {\n  'en'", """const messages = {
-  'nl': {
-    'copy': 'Kopiëren',
+# sphinx-copybutton has no Dutch messages. It keeps them in a `const` of its own script, which no other script can
+# extend before it runs, and uses its 'en' entry for any <html lang> it does not know. This book has one language:
+# that entry is written in Dutch in the copied script (and the English it replaces is gone, so a second run
+# changes nothing).
+COPYBUTTON_FIX = ("""    'copy': 'Copy',
+    'copy_to_clipboard': 'Copy to clipboard',
+    'copy_success': 'Copied!',
+    'copy_failure': 'Failed to copy',""", """    'copy': 'Kopiëren',
     'copy_to_clipboard': 'Naar klembord kopiëren',
     'copy_success': 'Gekopieerd!',
-    'copy_failure': 'Kopiëren mislukt',
-  },
-  'en'""")
-
+    'copy_failure': 'Kopiëren mislukt',""")
 
 # Scripts in <head> block the first paint. Deferred ones still run in document order, after parsing; only
 # documentation_options.js must run at once (inline scripts in <head> set DOCUMENTATION_OPTIONS), so its few
