@@ -15,7 +15,7 @@ import pandas as pd
 from . import dutch
 from .charts import SERIES_COLOURS, TEXT_COLOUR, Figure, html_table
 from .estimates import MIN_BASE, WeightedSurvey
-from .published import load_comparisons, load_published
+from .published import SOURCES, load_comparisons, load_published
 from .weighting import WEIGHT_CAP
 
 SIGNIFICANCE = 0.05
@@ -76,7 +76,7 @@ def diagnostics(survey: WeightedSurvey) -> dict[str, str]:
     """The weighting diagnostics as the Verantwoording prints them."""
     w = survey.weighting
     low, high = w.weight_range
-    kinds = non_printed_values(survey)["Herkomst"].str.split(":").str[0].value_counts()
+    kinds = _distinct_rows()["bron"].value_counts()
     error = w.max_margin_error * 100
     return {
         "n_respondenten": dutch.getal(w.n),
@@ -87,9 +87,7 @@ def diagnostics(survey: WeightedSurvey) -> dict[str, str]:
         "gewicht_cap": dutch.getal(WEIGHT_CAP),
         "marge_fout": "minder dan 0,01" if error < 0.005 else dutch.getal(error, 2),
         "min_basis": dutch.getal(MIN_BASE),
-        "aantal_tekst": dutch.getal(_printed_count()),
-        "aantal_benadering": dutch.getal(kinds.get("benaderd", 0)),
-        "aantal_reconstructie": dutch.getal(kinds.get("gereconstrueerd", 0)),
+        **{f"aantal_{source}": dutch.getal(kinds.get(source, 0)) for source in SOURCES},
         "bestand": survey_sentence(survey),
     }
 
@@ -103,11 +101,11 @@ def survey_sentence(survey: WeightedSurvey) -> str:
             "van deze uitgave is daarbij niet gebruikt.")
 
 
-def _printed_count() -> int:
-    """How many distinct numbers the report prints, of those in the published-figures table."""
+def _distinct_rows() -> pd.DataFrame:
+    """The published-figures table with each survey number once (some are quoted in several chapters): what
+    the Verantwoording counts and lists."""
     table = load_published()
-    printed = table[(table["bron"] == "tekst") & table["codes"].map(bool)]
-    return len(printed.drop_duplicates(["variabele", "categorie", "subgroep"]))
+    return table[table["codes"].map(bool)].drop_duplicates(["variabele", "categorie", "subgroep"])
 
 
 def margin_sources(survey: WeightedSurvey) -> str:
@@ -166,8 +164,7 @@ def weight_figure(survey: WeightedSurvey) -> Figure:
 
 def non_printed_values(survey: WeightedSurvey) -> pd.DataFrame:
     """Every value of the published-figures table that the report does not print as a number."""
-    table = load_published()
-    rows = table[table["bron"] != "tekst"].drop_duplicates(["variabele", "categorie", "subgroep"])
+    rows = _distinct_rows().query("bron != 'tekst'")
     return pd.DataFrame({
         "Waar": [f"figuur {f}" if f else f"hoofdstuk {h}" for f, h in zip(rows["figuur"], rows["hoofdstuk"])],
         "Categorie": [survey.codebook[v].label for v in rows["variabele"]],
