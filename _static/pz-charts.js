@@ -10,6 +10,7 @@
     series: ["#8ab8f0", "#f0a868", "#8fd694"]
   };
   var bundle = null;
+  var NARROW_UPTO = 600; // px of column: the phone cut, as pz.css shows its static SVG (@container max-width)
 
   function loadVega() {
     if (window.vegaEmbed) return Promise.resolve();
@@ -34,12 +35,6 @@
     var s = JSON.parse(JSON.stringify(spec));
     s.width = Math.max(200, width);
     s.autosize = { type: "fit-x", contains: "padding" };
-    delete s.padding; // the static SVG's slack for other fonts: the live chart measures with the page's own
-    if (width < 480) {
-      (s.layer || [s]).forEach(function (layer) {
-        if (layer.encoding && layer.encoding.y && layer.encoding.y.axis) layer.encoding.y.axis.labelLimit = Math.round(width * 0.4);
-      });
-    }
     if (isDark()) {
       var c = s.config = s.config || {};
       ["axis", "legend", "text", "title"].forEach(function (k) { c[k] = c[k] || {}; });
@@ -47,7 +42,7 @@
       ["labelColor", "titleColor"].forEach(function (k) { c.axis[k] = DARK.text; c.legend[k] = DARK.text; });
       c.axis.gridColor = DARK.grid; c.axis.domainColor = DARK.muted; c.axis.tickColor = DARK.muted;
       c.text.color = DARK.text;
-      // swap the series colours in s (not spec), so the narrow-screen labelLimit above is kept
+      // swap the series colours in the layers' marks and legend swatches
       var map = {};
       ["#1f5fa8", "#b34700", "#2e7d32"].forEach(function (hex, i) { map[hex] = DARK.series[i]; });
       if (s.layer) s.layer = JSON.parse(JSON.stringify(s.layer).replace(/#1f5fa8|#b34700|#2e7d32/gi, function (m) { return map[m.toLowerCase()]; }));
@@ -87,6 +82,16 @@
     });
   }
 
+  // Vega shows tooltips on pointermove only, which a tap does not send: a tap (click) on a bar shows its
+  // tooltip, a tap elsewhere in the chart or Escape hides it. A tap's pointerout comes before its click, so
+  // Vega's own hiding does not undo it.
+  function showTooltip(view, event, item) {
+    view.tooltip().call(view, view._handler, event, item, item && item.tooltip);
+  }
+  function tapTooltips(view) {
+    view.addEventListener("click", function (event, item) { showTooltip(view, event, item); });
+  }
+
   // One render at a time per figure; a width or theme change during a render is picked up right after it.
   function render(figure) {
     if (figure.pzBusy) { figure.pzAgain = true; return figure.pzBusy; }
@@ -95,16 +100,23 @@
     if (!width) return Promise.resolve(); // hidden: rendered when it becomes visible
     var key = width + (isDark() ? "d" : "l");
     if (figure.dataset.rendered === key) return Promise.resolve();
-    var spec = JSON.parse(figure.querySelector("script.pz-spec").textContent);
-    // logLevel 1 is vega.Error; the self-hosted bundle exports vegaEmbed but leaves window.vega null.
-    figure.pzBusy = window.vegaEmbed(target, themed(spec, width), {
-      actions: false, renderer: "svg", formatLocale: NL, logLevel: 1,
-      tooltip: { theme: isDark() ? "dark" : "light" }
-    }).then(function (result) {
+    // the same cut as the static SVG at this width (pz.css): labels wrapped alike, so nothing moves
+    var spec = JSON.parse(((width <= NARROW_UPTO && figure.querySelector("script.pz-spec-smal")) ||
+                           figure.querySelector("script.pz-spec")).textContent);
+    // Vega measures text on a canvas: the chart font must be there first, as it is for the static SVG
+    figure.pzBusy = Promise.all([document.fonts.load("13px Inter"), document.fonts.load("bold 13px Inter")])
+      .catch(function () {}).then(function () {
+        // logLevel 1 is vega.Error; the self-hosted bundle exports vegaEmbed but leaves window.vega null.
+        return window.vegaEmbed(target, themed(spec, width), {
+          actions: false, renderer: "svg", formatLocale: NL, logLevel: 1,
+          tooltip: { theme: isDark() ? "dark" : "light" }
+        });
+      }).then(function (result) {
       return fitMarks(result.view, width).then(function () { return result; });
     }).then(function (result) {
       if (figure.pzView) figure.pzView.finalize();
       dutchAria(target);
+      tapTooltips(result.view);
       figure.pzView = result.view;
       figure.dataset.rendered = key;
       figure.classList.add("pz-live");
@@ -138,6 +150,9 @@
     }
     figures.forEach(function (figure) {
       WAKE.forEach(function (type) { figure.addEventListener(type, wake, { passive: true }); });
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape") figures.forEach(function (f) { if (f.pzView) showTooltip(f.pzView, event, null); });
     });
     new MutationObserver(function () { figures.filter(function (f) { return f.pzAwake; }).forEach(render); })
       .observe(document.documentElement, { attributes: true, attributeFilter: ["data-theme"] });

@@ -13,7 +13,8 @@ import numpy as np
 import pandas as pd
 
 from . import dutch
-from .charts import SERIES_COLOURS, TEXT_COLOUR, Figure, html_table
+from .charts import FONT_SIZE, PADDING, SERIES_COLOURS, TEXT_COLOUR, VALUE_ROOM, Figure, html_table
+from .fonts import FAMILY
 from .estimates import MIN_BASE, WeightedSurvey
 from .published import SOURCES, load_comparisons, load_published
 from .weighting import WEIGHT_CAP
@@ -147,16 +148,19 @@ def weight_figure(survey: WeightedSurvey) -> Figure:
     table = pd.DataFrame({"van": edges[:-1], "tot": edges[1:], "aantal": counts})
     table["klasse"] = [f"{dutch.getal(a, 2)}–{dutch.getal(b, 2)}" for a, b in zip(table["van"], table["tot"])]
     table = table[table["aantal"] > 0].reset_index(drop=True)
+    # bins down the side: their labels ("0,25–0,50") never collide, at any width
     base = alt.Chart(table).encode(
-        x=alt.X("klasse:N", sort=None, title="Gewicht", axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("aantal:Q", title="Aantal respondenten"),
+        y=alt.Y("klasse:N", sort=None, title="Gewicht",
+                axis=alt.Axis(labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE, ticks=False, domain=False)),
+        x=alt.X("aantal:Q", axis=None, scale=alt.Scale(range=[0, {"expr": f"width - {VALUE_ROOM}"}])),
         tooltip=[alt.Tooltip("klasse:N", title="Gewicht"), alt.Tooltip("aantal:Q", title="Respondenten")],
     )
     description = ("Verdeling van de weegfactoren: " +
                    "; ".join(f"{r.klasse}: {r.aantal} respondenten" for r in table.itertuples()) + ".")
-    spec = (base.mark_bar(color=SERIES_COLOURS[0]) + base.mark_text(dy=-6, fontSize=11).encode(text="aantal:Q")).properties(
-        width=380, height=200, description=description,
-    ).configure(background="transparent").configure_axis(
+    values = base.mark_text(align="left", baseline="middle", dx=4, fontSize=FONT_SIZE).encode(text="aantal:Q")
+    spec = (base.mark_bar(color=SERIES_COLOURS[0]) + values).properties(
+        width=320, height=alt.Step(22), description=description, padding=PADDING,
+    ).configure(background="transparent", font=FAMILY, aria=False).configure_axis(
         labelColor=TEXT_COLOUR, titleColor=TEXT_COLOUR).configure_text(color=TEXT_COLOUR).configure_view(stroke=None).to_dict()
     shown = pd.DataFrame({"Gewicht": table["klasse"], "Aantal respondenten": table["aantal"].map(dutch.getal)})
     return Figure("gewichten", spec, shown, "Verdeling van de weegfactoren", downloads=False)

@@ -18,7 +18,7 @@ import altair as alt
 import pandas as pd
 import vl_convert as vlc
 
-from . import dutch
+from . import dutch, fonts
 from .estimates import MIN_BASE, WeightedSurvey
 from .published import load_figures, load_published
 
@@ -53,13 +53,28 @@ SMALL_BASE_NOTE = f"{SMALL_BASE_MARK} Gebaseerd op minder dan {MIN_BASE} respond
 # Light-mode palette (WCAG AA: text and bar edges at least 4.5:1 on white); pz-charts.js swaps in the dark one.
 TEXT_COLOUR, MUTED_COLOUR = "#1a1a1a", "#595959"
 SERIES_COLOURS = ["#1f5fa8", "#b34700", "#2e7d32"]
-STATIC_WIDTH = 640
-WIDE_LABELS = 230  # px for the category labels left of the bars
-VALUE_ROOM = 30  # px right of the plot for the value labels
-TEXT_SLACK = 24  # px
-BAR_STEP, GROUP_GAP = 16, 12  # px per bar (grouped figures; single bars get 1.5 times that) and between groups
-LEGEND_OFFSET, LEGEND_ROW = 46, 20  # px below the plot (clear of the axis title) and between legend rows
-NARROW_WIDTH = 310  # the static cut for phones: below 600 px of column the page shows this one (pz.css)
+FONT_SIZE, LINE_HEIGHT = 13, 16  # px; all chart text (at the narrowest column a static cut shows in, still >= 11 px)
+BAR, GROUP_BAR, BAR_GAP, ROW_GAP = 18, 14, 2, 10  # px: a single bar, each bar of a group, between them, between rows
+VALUE_ROOM = 40  # px right of the longest possible bar (100%) for its value label
+LEGEND_GAP, LEGEND_ROW = 14, 20  # px below the plot to the provenance legend, and between its rows
+PADDING = 4  # px around the chart: static and live charts measure text with the same font (fonts.py)
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where category labels go: in a column left of the bars, or above each bar (phones, as Datawrapper does)."""
+
+    width: int  # px of the static cut
+    labels: int  # px at most for the label column (as wide as the longest label needs); 0: labels above the bars
+
+    def label_column(self, categories) -> int:
+        if not self.labels:
+            return 0
+        return min(self.labels, round(max(fonts.text_width(c, FONT_SIZE) for c in categories)) + LABEL_GAP)
+
+
+LABEL_GAP = 12  # px between a label column and its bars
+WIDE, NARROW = Layout(640, 270), Layout(300, 0)  # below 600 px of column the page shows NARROW (pz.css, pz-charts.js)
 DOWNLOAD_FORMATS = ("csv", "svg", "png")
 DOWNLOAD_LINE = 100  # characters per note line in a downloaded chart (11 px text across 640 px)
 
@@ -126,25 +141,54 @@ def provenance_legend(kinds: list[str], plot_height: int) -> list[alt.Chart]:
     gets a transparent outline: the swatches would not look like the bars they explain."""
     layers = []
     for i, kind in enumerate(kinds):
-        top = plot_height + LEGEND_OFFSET + i * LEGEND_ROW
+        top = plot_height + LEGEND_GAP + i * LEGEND_ROW
         row = alt.Chart(pd.DataFrame({"tekst": [PROVENANCE[kind].legend]}))
         layers += [
             # a symbol, not a rect: the chart's bars stay its only rect marks
             row.mark_square(size=160, color=SERIES_COLOURS[0], stroke=SERIES_COLOURS[0], strokeWidth=1.5, opacity=1,
                             fillOpacity=PROVENANCE[kind].opacity, strokeDash=PROVENANCE[kind].dash).encode(
                 x=alt.value(7), y=alt.value(top + 6)),
-            row.mark_text(align="left", baseline="middle", fontSize=12).encode(
+            row.mark_text(align="left", baseline="middle", fontSize=FONT_SIZE).encode(
                 x=alt.value(22), y=alt.value(top + 6), text="tekst:N"),
         ]
     return layers
 
 
-def chart_spec(key: str, table: pd.DataFrame) -> dict:
-    """The Vega-Lite spec: horizontal bars with their values; values the report does not print are pale and
-    dashed, explained by the figure's own legend."""
+def _place_rows(table: pd.DataFrame, column: int, width: int) -> tuple[pd.DataFrame, pd.DataFrame, int]:
+    """Pixel positions of every bar and every category label; labels wrapped to their room, never cut.
+
+    Returns the bars (table with y, y2, midden), the labels (categorie, regels, y) and the plot height. The
+    layout is fixed in pixels top to bottom; only the bars' horizontal scale follows the chart's width."""
     grouped = bool(table["groep"].any())
-    order = list(dict.fromkeys(table["categorie"]))
+    # labels above the bars wrap a little short of the cut: a live chart on a 320 px phone is narrower still
+    room = column - LABEL_GAP if column else width - 2 * PADDING - LABEL_GAP
+    bars, labels, top = [], [], 0
+    for category, rows in table.groupby("categorie", sort=False):
+        lines = fonts.wrap(category, room, FONT_SIZE)
+        text_height = len(lines) * LINE_HEIGHT
+        bar = GROUP_BAR if grouped else BAR
+        block = len(rows) * bar + (len(rows) - 1) * BAR_GAP
+        if column:  # label centred beside its bars
+            height = max(block, text_height)
+            label_top, bars_top = top + (height - text_height) / 2, top + (height - block) / 2
+        else:  # label above its bars
+            height = text_height + 4 + block
+            label_top, bars_top = top, top + text_height + 4
+        labels.append({"categorie": category, "regels": "\n".join(lines), "y": label_top})
+        for i, row in enumerate(rows.to_dict("records")):
+            y = bars_top + i * (bar + BAR_GAP)
+            bars.append({**row, "y": y, "y2": y + bar, "midden": y + bar / 2})
+        top += height + ROW_GAP
+    return pd.DataFrame(bars), pd.DataFrame(labels), int(top - ROW_GAP)
+
+
+def chart_spec(key: str, table: pd.DataFrame, layout: Layout = WIDE) -> dict:
+    """The Vega-Lite spec: horizontal bars with their values and full category labels (no axis: every bar
+    carries its value); values the report does not print are pale and dashed, explained by the figure's legend."""
+    grouped = bool(table["groep"].any())
     group_order = list(dict.fromkeys(table["groep"]))
+    column = layout.label_column(table["categorie"])
+    placed, labels, height = _place_rows(table, column, layout.width)
     tooltip = [
         alt.Tooltip("categorie:N", title="Categorie"),
         *([alt.Tooltip("groep:N", title="Onderwijsniveau")] if grouped else []),
@@ -153,13 +197,10 @@ def chart_spec(key: str, table: pd.DataFrame) -> dict:
         alt.Tooltip("n_tekst:N", title="Respondenten (ongewogen)"),
         alt.Tooltip("herkomst:N", title="Herkomst"),
     ]
-    base = alt.Chart(table).encode(
-        # Vega's own aria labels are English; screen readers get the Dutch description instead (static_svg)
-        y=alt.Y("categorie:N", sort=order, title=None, axis=alt.Axis(labelLimit=WIDE_LABELS, labelFontSize=12)),
-        x=alt.X("percentage:Q", title="Percentage", scale=alt.Scale(domain=[0, 100]),
-                axis=alt.Axis(values=[0, 25, 50, 75, 100], labelExpr="datum.value + '%'")),
-        tooltip=tooltip,
-    )
+    # bars from the label column (or the left edge) to VALUE_ROOM short of the right edge, whatever the width
+    x = alt.X("percentage:Q", axis=None,
+              scale=alt.Scale(domain=[0, 100], range=[column, {"expr": f"width - {VALUE_ROOM}"}]))
+    base = alt.Chart(placed)
     colour = (alt.Color("groep:N", sort=group_order, title="Onderwijsniveau",
                         scale=alt.Scale(range=SERIES_COLOURS),
                         # swatches as pale as the bars when every bar is drawn alike
@@ -168,7 +209,8 @@ def chart_spec(key: str, table: pd.DataFrame) -> dict:
               if grouped else alt.value(SERIES_COLOURS[0]))
     kinds = [k for k in PROVENANCE if (table["bron"] == k).any()]
     by_kind = {"type": "ordinal", "domain": [PROVENANCE[k].legend for k in kinds]}
-    bars = base.mark_bar(strokeWidth=1.5).encode(
+    bars = base.mark_bar(orient="horizontal", strokeWidth=1.5).encode(
+        x=x, x2=alt.X2(datum=0), y=alt.Y("y:Q", scale=None), y2="y2:Q", tooltip=tooltip,
         color=colour,
         stroke=colour.to_dict() | {"legend": None} if grouped else colour,
         fillOpacity=alt.FillOpacity("herkomst:N", scale=alt.Scale(**by_kind, range=[PROVENANCE[k].opacity for k in kinds]),
@@ -176,43 +218,27 @@ def chart_spec(key: str, table: pd.DataFrame) -> dict:
         strokeDash=alt.StrokeDash("herkomst:N", scale=alt.Scale(**by_kind, range=[PROVENANCE[k].dash for k in kinds]),
                                   legend=None),
     )
-    text = (alt.Text("tekst:N") if grouped else alt.Text("label:N"))
-    labels = base.mark_text(align="left", dx=4, fontSize=12).encode(text=text)
-    if grouped:
-        bars = bars.encode(yOffset=alt.YOffset("groep:N", sort=group_order))
-        labels = labels.encode(yOffset=alt.YOffset("groep:N", sort=group_order)).transform_calculate(
-            tekst="datum.groep + ': ' + datum.label")
-    # a fixed plot height (the live chart changes only its width), so the legend's place below it is known
-    height = len(order) * (BAR_STEP * len(group_order) + GROUP_GAP if grouped else BAR_STEP * 3 // 2)
-    layers = [bars, labels]
+    values = base.mark_text(align="left", baseline="middle", dx=4, fontSize=FONT_SIZE).encode(
+        x=x, y=alt.Y("midden:Q", scale=None), text="label:N")
+    names = alt.Chart(labels).mark_text(
+        align="right" if column else "left", baseline="top", fontSize=FONT_SIZE, lineHeight=LINE_HEIGHT,
+        lineBreak="\n").encode(x=alt.value(column - LABEL_GAP + 2 if column else 0),
+                                y=alt.Y("y:Q", scale=None), text="regels:N")
+    layers = [bars, values, names]
     if kinds != ["tekst"]:
         layers += provenance_legend(kinds, plot_height=height)
     chart = alt.layer(*layers).properties(
-        width=STATIC_WIDTH - WIDE_LABELS - VALUE_ROOM,
-        height=height,
+        width=layout.width - 2 * PADDING,
+        height=height + (LEGEND_GAP + len(kinds) * LEGEND_ROW if kinds != ["tekst"] else 0),
         description=_description(key, table),
-        # vl-convert sizes the static SVG by its own font; a reader's font may run wider: room on both sides
-        padding={"left": TEXT_SLACK, "right": TEXT_SLACK, "top": 5, "bottom": 5},
+        padding=PADDING,
     ).configure(
-        font="system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif",
+        font=fonts.FAMILY,
         background="transparent",
         aria=False,  # no English ARIA roles and labels in the SVG: the chart as a whole carries the Dutch description
-    ).configure_axis(
-        labelColor=TEXT_COLOUR, titleColor=TEXT_COLOUR, gridColor="#d0d0d0", domainColor=MUTED_COLOUR, tickColor=MUTED_COLOUR,
-    ).configure_legend(labelColor=TEXT_COLOUR, titleColor=TEXT_COLOUR, labelLimit=0).configure_text(
-        color=TEXT_COLOUR).configure_view(stroke=None)
+    ).configure_legend(labelColor=TEXT_COLOUR, titleColor=TEXT_COLOUR, labelLimit=0, labelFontSize=FONT_SIZE,
+                       titleFontSize=FONT_SIZE).configure_text(color=TEXT_COLOUR).configure_view(stroke=None)
     return chart.to_dict()
-
-
-def narrow_cut(spec: dict, width: int = NARROW_WIDTH) -> dict:
-    """The same bar chart for a phone-wide column: a narrower plot and shorter category labels."""
-    labels = round(width * 0.4)
-    cut = copy.deepcopy(spec)
-    cut["width"] = width - labels - VALUE_ROOM
-    for layer in cut["layer"]:
-        if "axis" in layer["encoding"]["y"]:
-            layer["encoding"]["y"]["axis"]["labelLimit"] = labels
-    return cut
 
 
 # Vega writes English roles into every SVG it draws ("group mark container", "graphics-symbol"); the chart
@@ -255,18 +281,22 @@ class Figure:
         return static_svg(self.spec, "pz-breed") + static_svg(self.narrow_spec, "pz-smal")
 
     def _repr_html_(self) -> str:
-        # no "$schema": it is a URL on another host, and vega-embed assumes Vega-Lite without it
-        page_spec = {k: v for k, v in self.spec.items() if k != "$schema"}
-        spec_json = json.dumps(page_spec, ensure_ascii=False).replace("</", "<\\/")
+        specs = "".join(f'<script type="application/json" class="{name}">{_page_json(spec)}</script>'
+                        for name, spec in [("pz-spec", self.spec), ("pz-spec-smal", self.narrow_spec)] if spec)
         notes = "".join(f'<p class="pz-noot">{html.escape(n)}</p>' for n in self.notes)
         links = " · ".join(f'<a href="../downloads/{self.key}.{fmt}" download>{fmt.upper()}</a>' for fmt in DOWNLOAD_FORMATS)
         downloads = f'<p class="pz-downloads">Downloads: {links}</p>' if self.downloads else ""
         return (
             f'<div class="pz-figuur"><div class="pz-chart">{self._static()}</div>'
-            f'<script type="application/json" class="pz-spec">{spec_json}</script>{notes}'
+            f'{specs}{notes}'
             f'<details class="pz-tabel-toggle"><summary>Tabel</summary>{html_table(self.table, self.caption)}</details>'
             f"{downloads}</div>"
         )
+
+
+def _page_json(spec: dict) -> str:
+    # no "$schema": it is a URL on another host, and vega-embed assumes Vega-Lite without it
+    return json.dumps({k: v for k, v in spec.items() if k != "$schema"}, ensure_ascii=False).replace("</", "<\\/")
 
 
 def build_figure(survey: WeightedSurvey, key: str) -> Figure:
@@ -281,9 +311,8 @@ def build_figure(survey: WeightedSurvey, key: str) -> Figure:
         f"Respondenten (ongewogen{', vervangend bestand' if survey.standin else ''})": table["n_tekst"],
         "Herkomst": table["herkomst"],
     })
-    spec = chart_spec(key, table)
-    return Figure(f"figuur{key}", spec, shown, f"Cijfers bij figuur {key} (gewogen{source})",
-                  tuple(figure_notes(key, table)), narrow_spec=narrow_cut(spec))
+    return Figure(f"figuur{key}", chart_spec(key, table), shown, f"Cijfers bij figuur {key} (gewogen{source})",
+                  tuple(figure_notes(key, table)), narrow_spec=chart_spec(key, table, NARROW))
 
 
 def download_spec(spec: dict, key: str, table: pd.DataFrame, standin: bool) -> dict:
