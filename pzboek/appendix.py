@@ -159,7 +159,7 @@ def weight_figure(survey: WeightedSurvey) -> Figure:
                    "; ".join(f"{r.klasse}: {r.aantal} respondenten" for r in table.itertuples()) + ".")
     values = base.mark_text(align="left", baseline="middle", dx=4, fontSize=FONT_SIZE).encode(text="aantal:Q")
     spec = (base.mark_bar(color=SERIES_COLOURS[0]) + values).properties(
-        width=320, height=alt.Step(22), description=description, padding=PADDING,
+        width=210, height=alt.Step(22), description=description, padding=PADDING,  # fits a phone unscaled
     ).configure(background="transparent", font=FAMILY, aria=False).configure_axis(
         labelColor=TEXT_COLOUR, titleColor=TEXT_COLOUR).configure_text(color=TEXT_COLOUR).configure_view(stroke=None).to_dict()
     shown = pd.DataFrame({"Gewicht": table["klasse"], "Aantal respondenten": table["aantal"].map(dutch.getal)})

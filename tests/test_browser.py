@@ -650,3 +650,89 @@ def test_live_charts_carry_no_english_aria(live_tabs, path):
         # whatever role Vega still writes must be Dutch
         roles = set(chart.evaluate("c => Array.from(c.querySelectorAll('[aria-roledescription]'), e => e.getAttribute('aria-roledescription'))"))
         assert roles <= {"staaf"}, (number, roles)
+
+
+# Every text a chart draws, as the reader sees it: lines of a wrapped label joined, the box it takes on the
+# page, and its font size as drawn (the SVG's own size times the scale the page shows it at).
+CHART_TEXTS = """(i) => {
+    const svg = Array.from(document.querySelectorAll('.pz-figuur')[i].querySelectorAll('.pz-chart > svg'))
+        .find(s => s.getBoundingClientRect().width > 0);
+    const box = svg.getBoundingClientRect();
+    const scale = box.width / (svg.viewBox.baseVal && svg.viewBox.baseVal.width || Number(svg.getAttribute('width')));
+    return {svg: {left: box.left, right: box.right, top: box.top, bottom: box.bottom},
+            texts: Array.from(svg.querySelectorAll('text')).map(t => {
+                const r = t.getBoundingClientRect(), lines = Array.from(t.querySelectorAll('tspan'), s => s.textContent);
+                return {text: (lines.length ? lines : [t.textContent]).join(' '), size: parseFloat(getComputedStyle(t).fontSize) * scale,
+                        left: r.left, right: r.right, top: r.top, bottom: r.bottom};
+            }).filter(t => t.text.trim() && t.right > t.left)};
+}"""
+
+
+def _legibility_problems(figure: dict, categories: list[str]) -> list[str]:
+    problems = []
+    svg, texts = figure["svg"], figure["texts"]
+    for t in texts:
+        if "…" in t["text"]:
+            problems.append(f"shortened: {t['text']!r}")
+        if t["size"] < 10.95:
+            problems.append(f"{t['size']:.1f} px: {t['text']!r}")
+        if t["left"] < svg["left"] - 1 or t["right"] > svg["right"] + 1 or t["top"] < svg["top"] - 1 or t["bottom"] > svg["bottom"] + 1:
+            problems.append(f"outside its SVG: {t['text']!r}")
+    for i, a in enumerate(texts):
+        for b in texts[i + 1:]:
+            if min(a["right"], b["right"]) - max(a["left"], b["left"]) > 1 and min(a["bottom"], b["bottom"]) - max(a["top"], b["top"]) > 1:
+                problems.append(f"overlap: {a['text']!r} / {b['text']!r}")
+    shown = {" ".join(t["text"].split()) for t in texts}
+    problems += [f"category not shown in full: {c!r}" for c in categories if c not in shown]
+    return problems
+
+
+@pytest.mark.parametrize("width", [1280, 800, 375])
+@pytest.mark.parametrize("live", [False, True], ids=["statisch", "live"])
+def test_chart_text_is_whole_legible_and_apart(tab, built_book, width, live):
+    """At every width, before and after a reader reaches for a chart: no label shortened or cut, nothing
+    outside the SVG, no two texts on top of each other, nothing under 11 px, and every category of the
+    figure's CSV written out in full."""
+    import csv
+
+    problems = []
+    for path, numbers in CHART_PAGES.items():
+        t = tab(viewport={"width": width, "height": 900})
+        page = t.open(path, live=False)
+        if live:
+            for i in range(len(numbers)):
+                page.locator(".pz-figuur .pz-chart").nth(i).dispatch_event("pointerenter")
+            page.wait_for_function(ALL_LIVE)
+        page.evaluate("document.fonts.ready.then(() => true)")
+        for i, number in enumerate(numbers):
+            download = built_book / "downloads" / f"figuur{number}.csv"
+            categories = ([r["categorie"] for r in csv.DictReader(download.read_text(encoding="utf-8-sig").splitlines(), delimiter=";")]
+                          if download.exists() else [])
+            problems += [f"{path} figure {number}: {p}" for p in _legibility_problems(page.evaluate(CHART_TEXTS, i), categories)]
+        assert not t.errors, t.errors
+        t.close()
+    assert not problems, "\n".join(problems[:40])
+
+
+def test_tapping_a_bar_shows_its_tooltip_and_a_tap_elsewhere_hides_it(tab):
+    t = tab(viewport={"width": 375, "height": 800}, has_touch=True, is_mobile=True)
+    page = t.open("chapters/04_organiseren.html", live=False)
+    chart = page.locator(".pz-figuur .pz-chart").first
+    chart.scroll_into_view_if_needed()
+    chart.tap()  # the first touch wakes the chart
+    page.wait_for_function("() => document.querySelector('.pz-figuur').classList.contains('pz-live')")
+    bar = _widest_bar(page, 0)
+    page.touchscreen.tap(bar["x"], bar["y"])
+    tooltip = page.locator("#vg-tooltip-element")
+    page.wait_for_function("() => { const e = document.getElementById('vg-tooltip-element'); return e && e.classList.contains('visible'); }")
+    text = tooltip.inner_text()
+    for expected in ("Overheid", "95%-interval", "Respondenten (ongewogen)", "Herkomst"):
+        assert expected in text, text
+    box = chart.bounding_box()
+    page.touchscreen.tap(box["x"] + box["width"] - 3, box["y"] + 3)  # an empty corner of the chart
+    page.wait_for_function("() => !document.getElementById('vg-tooltip-element').classList.contains('visible')")
+    page.touchscreen.tap(bar["x"], bar["y"])
+    page.wait_for_function("() => document.getElementById('vg-tooltip-element').classList.contains('visible')")
+    page.keyboard.press("Escape")
+    page.wait_for_function("() => !document.getElementById('vg-tooltip-element').classList.contains('visible')")
+    assert not t.errors, t.errors
