@@ -9,8 +9,8 @@ from __future__ import annotations
 import copy
 import html
 import json
+import math
 import re
-import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -70,13 +70,13 @@ class Layout:
     def label_column(self, categories) -> int:
         if not self.labels:
             return 0
-        return min(self.labels, round(max(fonts.text_width(c, FONT_SIZE) for c in categories)) + LABEL_GAP)
+        return min(self.labels, math.ceil(max(fonts.text_width(c, FONT_SIZE) for c in categories)) + LABEL_GAP)
 
 
 LABEL_GAP = 12  # px between a label column and its bars
 WIDE, NARROW = Layout(640, 270), Layout(300, 0)  # below 600 px of column the page shows NARROW (pz.css, pz-charts.js)
 DOWNLOAD_FORMATS = ("csv", "svg", "png")
-DOWNLOAD_LINE = 100  # characters per note line in a downloaded chart (11 px text across 640 px)
+TITLE_SIZE = 15  # px, the title inside a downloaded chart
 
 
 def figure_table(survey: WeightedSurvey, key: str) -> pd.DataFrame:
@@ -319,11 +319,12 @@ def download_spec(spec: dict, key: str, table: pd.DataFrame, standin: bool) -> d
     """The chart as a file that stands alone on a slide: title, notes, source and stand-in notice inside it,
     on an opaque white background (a transparent PNG turns pale fills grey)."""
     lines = [*figure_notes(key, table), SOURCE_LINE, *([STANDIN_NOTE] if standin else [])]
-    wrapped = [part for line in lines for part in textwrap.wrap(line, DOWNLOAD_LINE)]
+    room = WIDE.width - 2 * PADDING
     titled = copy.deepcopy(spec)
-    titled["title"] = {"text": figure_name(key), "subtitle": wrapped, "anchor": "start", "fontSize": 14,
-                       "subtitleFontSize": 11, "subtitlePadding": 6, "offset": 12, "color": TEXT_COLOUR,
-                       "subtitleColor": TEXT_COLOUR}
+    titled["title"] = {"text": fonts.wrap(figure_name(key), room, TITLE_SIZE, bold=True),
+                       "subtitle": [part for line in lines for part in fonts.wrap(line, room, FONT_SIZE - 1)],
+                       "anchor": "start", "frame": "group", "fontSize": TITLE_SIZE, "subtitleFontSize": FONT_SIZE - 1,
+                       "subtitlePadding": 6, "offset": 14, "color": TEXT_COLOUR, "subtitleColor": TEXT_COLOUR}
     titled["config"] = {**titled["config"], "background": "#ffffff"}
     return titled
 

@@ -34,11 +34,11 @@ def text_width(text: str, size: float, bold: bool = False) -> float:
     return sum(widths.get(ord(c), missing) for c in text) * size / per_em
 
 
-def wrap(text: str, max_width: float, size: float) -> list[str]:
+def wrap(text: str, max_width: float, size: float, bold: bool = False) -> list[str]:
     """Break `text` at spaces into lines no wider than `max_width` px (a single longer word keeps its line)."""
     lines: list[str] = []
     for word in text.split():
-        if lines and text_width(f"{lines[-1]} {word}", size) <= max_width:
+        if lines and text_width(f"{lines[-1]} {word}", size, bold) <= max_width:
             lines[-1] = f"{lines[-1]} {word}"
         else:
             lines.append(word)
