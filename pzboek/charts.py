@@ -287,7 +287,8 @@ class Figure:
         links = " · ".join(f'<a href="../downloads/{self.key}.{fmt}" download>{fmt.upper()}</a>' for fmt in DOWNLOAD_FORMATS)
         downloads = f'<p class="pz-downloads">Downloads: {links}</p>' if self.downloads else ""
         return (
-            f'<div class="pz-figuur"><div class="pz-chart">{self._static()}</div>'
+            # focusable: a keyboard reaches the chart (and wakes it, pz-charts.js) as a pointer does
+            f'<div class="pz-figuur"><div class="pz-chart" tabindex="0">{self._static()}</div>'
             f'{specs}{notes}'
             f'<details class="pz-tabel-toggle"><summary>Tabel</summary>{html_table(self.table, self.caption)}</details>'
             f"{downloads}</div>"

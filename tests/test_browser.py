@@ -736,3 +736,16 @@ def test_tapping_a_bar_shows_its_tooltip_and_a_tap_elsewhere_hides_it(tab):
     page.keyboard.press("Escape")
     page.wait_for_function("() => !document.getElementById('vg-tooltip-element').classList.contains('visible')")
     assert not t.errors, t.errors
+
+
+def test_keyboard_reaches_a_chart_and_wakes_it(tab):
+    t = tab()
+    page = t.open("chapters/03_overvraagde_overheid.html", live=False)
+    for _ in range(80):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.classList.contains('pz-chart')"):
+            break
+    else:
+        pytest.fail("no chart in the tab order")
+    page.wait_for_function("() => document.activeElement.closest('.pz-figuur').classList.contains('pz-live')")
+    assert not t.errors, t.errors
