@@ -275,7 +275,7 @@ def _raw_html_for_the_index(app, doctree, docname) -> None:
 # and heading links): without the charts' drawn text (tick labels, "Percentage") and any code cell. Written into
 # the search page only, before its deferred scripts; it wraps Search.htmlToText once these have defined it.
 SEARCH_SNIPPETS_JS = """document.addEventListener("DOMContentLoaded", () => {
-  if (!window.Search) return;
+  if (typeof Search === "undefined") return;  // a top-level const of searchtools.js, not a property of window
   const toText = Search.htmlToText;
   Search.htmlToText = (html, anchor) => {
     const page = new DOMParser().parseFromString(html, "text/html");

@@ -623,18 +623,22 @@ def test_hide_search_matches_is_dutch(tab):
     assert not t.errors, t.errors
 
 
-def test_copy_button_is_dutch(tab):
-    t = tab(permissions=["clipboard-read", "clipboard-write"])
-    page = t.open("chapters/02_maatschappelijk_waardevol_werk.html", live=False)
-    cell = page.locator("details.hide.above-input").first
-    cell.locator("summary").click()
-    cell.locator(".highlight").hover()
-    button = cell.locator("button.copybtn")
-    assert button.is_visible()
-    assert button.get_attribute("data-tooltip") == "Kopiëren"
-    assert button.locator("svg title").text_content() == "Naar klembord kopiëren"
-    button.click()
-    page.wait_for_function("b => b.getAttribute('data-tooltip') === 'Gekopieerd!'", arg=button.element_handle())
+def test_no_page_shows_code(built_book):
+    """Chart cells are one-line calls, removed from the pages (tag remove-input): no "Toon de code" toggle and no
+    code anywhere (sphinx-copybutton's Dutch messages stay, tests/test_interface.py)."""
+    for page in _pages(built_book):
+        text = page.read_text(encoding="utf-8")
+        name = page.relative_to(built_book).as_posix()
+        assert "Toon de code" not in text and 'class="cell_input' not in text and "copybtn" not in text, name
+
+
+def test_search_snippets_carry_no_chart_text(tab):
+    """A search result's snippet is the found page's text: not the charts' tick labels or axis titles."""
+    t = tab()
+    page = t.open("search.html?q=percentage", live=False)
+    page.wait_for_function("() => document.querySelectorAll('#search-results li p.context').length >= 3")
+    snippets = page.locator("#search-results li p.context").all_inner_texts()
+    assert not [s for s in snippets if re.search(r"0%\s*25%|100%\s*Percentage|glue_figuur", s)], snippets
     assert not t.errors, t.errors
 
 
