@@ -7,6 +7,7 @@ into _build/.assets, which Sphinx copies into the site (`html_extra_path` in _co
 from __future__ import annotations
 
 import hashlib
+import html
 import os
 import re
 from pathlib import Path
@@ -24,6 +25,10 @@ MARKUP_FIXES = {
     # Sphinx's bibliography: a role="list" holding links, and the deprecated doc-biblioentry role
     '<div role="list" class="citation-list">': '<div class="citation-list">',
     ' role="doc-biblioentry"': "",
+    # the primary sidebar holds the book's logo (a link to the start page) outside any landmark, beside its
+    # <nav>: the whole sidebar is the book's navigation
+    '<div id="pst-primary-sidebar" class="bd-sidebar-primary bd-sidebar">':
+        '<div id="pst-primary-sidebar" class="bd-sidebar-primary bd-sidebar" role="navigation" aria-label="Boek">',
 }
 
 # sphinx-copybutton has no Dutch messages. It keeps them in a `const` of its own script, which no other script can
@@ -239,6 +244,54 @@ def _drop_thebe(app, config=None) -> None:
     app.registry.css_files = [(name, attrs) for name, attrs in app.registry.css_files if "thebe" not in name]
 
 
+# Outputs (a figure's HTML from pzboek/charts.py, the tables) reach the page as raw HTML nodes. Sphinx's search
+# indexer deletes their tags and indexes the rest: a chart's drawn text ran together ("0%25%50%75%100%Percentage")
+# and so did neighbouring table cells ("83482ned").
+CHART_SVG = re.compile(r"<svg\b.*?</svg>|<script\b.*?</script>", re.S | re.I)
+TAG = re.compile(r"<[^>]+>")
+
+
+class IndexedHTML(nodes.General, nodes.Element):
+    """Raw HTML written to the page as it is, while the search index reads its child instead: the text of the
+    same HTML without charts and scripts, a space where each tag was."""
+
+
+def _visit_indexed_html(self, node):
+    raw = nodes.raw("", node["html"], format="html", classes=node["classes"])
+    raw.parent = node.parent  # a <span> inside a paragraph, a <div> elsewhere
+    self.visit_raw(raw)  # raises SkipNode: the child is for the index only
+
+
+def _raw_html_for_the_index(app, doctree, docname) -> None:
+    for raw in list(doctree.findall(nodes.raw)):
+        if "html" in raw.get("format", "").split():
+            text = raw.astext()
+            words = html.unescape(TAG.sub(" ", CHART_SVG.sub(" ", text))).replace("<", " ").replace(">", " ")
+            indexed = nodes.raw("", words, format="html")
+            raw.replace_self(IndexedHTML("", indexed, html=text, classes=raw["classes"]))
+
+
+# Search result snippets are the text of each found page (Sphinx's Search.htmlToText drops only scripts, styles
+# and heading links): without the charts' drawn text (tick labels, "Percentage") and any code cell. Written into
+# the search page only, before its deferred scripts; it wraps Search.htmlToText once these have defined it.
+SEARCH_SNIPPETS_JS = """document.addEventListener("DOMContentLoaded", () => {
+  if (typeof Search === "undefined") return;  // a top-level const of searchtools.js, not a property of window
+  const toText = Search.htmlToText;
+  Search.htmlToText = (html, anchor) => {
+    const page = new DOMParser().parseFromString(html, "text/html");
+    page.querySelectorAll(".pz-chart, .cell_input").forEach((e) => e.remove());
+    return toText(page.documentElement.outerHTML, anchor);
+  };
+});"""
+
+
+def _search_snippets(app, pagename, templatename, context, doctree) -> None:
+    if pagename == "search" and "script_files" in context:
+        from sphinx.builders.html._assets import _JavaScript
+
+        context["script_files"] = [*context["script_files"], _JavaScript("", body=SEARCH_SNIPPETS_JS)]
+
+
 class AdditionFigure(nodes.figure):
     """A figure this edition adds to the report: numbered on its own ("Figuur A1", numfig_format
     'toevoeging'), so the report's Figuur 1 … 7 keep their numbers and an addition never reads as one."""
@@ -281,6 +334,7 @@ def _depart_figure(self, node):
 
 def setup(app):
     app.add_enumerable_node(AdditionFigure, "toevoeging", html=(_visit_figure, _depart_figure))
+    app.add_node(IndexedHTML, html=(_visit_indexed_html, None))
     app.add_transform(MarkAdditionFigures)
     app.add_transform(FootnotesOutOfAdditions)
     _register_round_citations()
@@ -288,6 +342,8 @@ def setup(app):
     app.connect("config-inited", _drop_thebe)  # once every extension, sphinx-thebe included, is set up
     app.connect("config-inited", _standin_flag)
     app.connect("doctree-resolved", _join_text_nodes)
+    app.connect("doctree-resolved", _raw_html_for_the_index)
+    app.connect("html-page-context", _search_snippets)
     app.connect("html-page-context", _translations_before_highlight)
     app.connect("env-get-outdated", _assets_changed)
     app.connect("build-finished", build_finished)

@@ -622,18 +622,22 @@ def test_hide_search_matches_is_dutch(tab):
     assert not t.errors, t.errors
 
 
-def test_copy_button_is_dutch(tab):
-    t = tab(permissions=["clipboard-read", "clipboard-write"])
-    page = t.open("chapters/02_maatschappelijk_waardevol_werk.html", live=False)
-    cell = page.locator("details.hide.above-input").first
-    cell.locator("summary").click()
-    cell.locator(".highlight").hover()
-    button = cell.locator("button.copybtn")
-    assert button.is_visible()
-    assert button.get_attribute("data-tooltip") == "Kopiëren"
-    assert button.locator("svg title").text_content() == "Naar klembord kopiëren"
-    button.click()
-    page.wait_for_function("b => b.getAttribute('data-tooltip') === 'Gekopieerd!'", arg=button.element_handle())
+def test_no_page_shows_code(built_book):
+    """Chart cells are one-line calls, removed from the pages (tag remove-input): no "Toon de code" toggle and no
+    code anywhere (sphinx-copybutton's Dutch messages stay, tests/test_interface.py)."""
+    for page in _pages(built_book):
+        text = page.read_text(encoding="utf-8")
+        name = page.relative_to(built_book).as_posix()
+        assert "Toon de code" not in text and 'class="cell_input' not in text and "copybtn" not in text, name
+
+
+def test_search_snippets_carry_no_chart_text(tab):
+    """A search result's snippet is the found page's text: not the charts' tick labels or axis titles."""
+    t = tab()
+    page = t.open("search.html?q=percentage", live=False)
+    page.wait_for_function("() => document.querySelectorAll('#search-results li p.context').length >= 3")
+    snippets = page.locator("#search-results li p.context").all_inner_texts()
+    assert not [s for s in snippets if re.search(r"0%\s*25%|100%\s*Percentage|glue_figuur", s)], snippets
     assert not t.errors, t.errors
 
 
@@ -748,4 +752,71 @@ def test_keyboard_reaches_a_chart_and_wakes_it(tab):
     else:
         pytest.fail("no chart in the tab order")
     page.wait_for_function("() => document.activeElement.closest('.pz-figuur').classList.contains('pz-live')")
+# ------------------------------------------------------------------------------------------------ tables and print
+
+TABLE_PAGES = ["chapters/04_organiseren.html", "chapters/verantwoording.html", "chapters/codeboek.html"]
+# per table: does it scroll sideways, is the cue under its caption shown, is the caption within the column,
+# and every cell holding a range ("60,1–73,1%", "0,037–0,165") on one line
+TABLES = r"""() => Array.from(document.querySelectorAll('table.pz-tabel')).map(t => {
+    const scroller = t.closest('.pz-tabel-toggle, .output');
+    const cue = getComputedStyle(t.querySelector('caption'), '::after').content;
+    const caption = t.querySelector('caption').getBoundingClientRect(), box = scroller.getBoundingClientRect();
+    const broken = Array.from(t.querySelectorAll('td')).filter(td => /\d–\d/.test(td.textContent)).filter(td => {
+        const range = document.createRange(); range.selectNodeContents(td);
+        return new Set(Array.from(range.getClientRects(), r => Math.round(r.top))).size > 1;
+    }).map(td => td.textContent);
+    return {caption: t.querySelector('caption').textContent, scrolls: scroller.scrollWidth > scroller.clientWidth + 1,
+            cue, captionInside: caption.left >= box.left - 1 && caption.right <= box.right + 1,
+            shadow: getComputedStyle(scroller).backgroundImage.includes('radial-gradient'), broken};
+})"""
+
+
+NEXT_FRAMES = "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
+
+
+@pytest.mark.parametrize("path", TABLE_PAGES)
+def test_tables_on_a_phone_say_they_scroll_and_keep_ranges_whole(tab, path):
+    t = tab(viewport={"width": 375, "height": 800})
+    page = t.open(path, live=False)
+    page.evaluate("() => document.querySelectorAll('details.pz-tabel-toggle').forEach(d => { d.open = true; })")
+    page.evaluate(NEXT_FRAMES)  # the browser sees whether a table scrolls after a layout: the cue follows a frame later
+    tables = page.evaluate(TABLES)
+    assert tables and any(table["scrolls"] for table in tables), tables
+    for table in tables:
+        assert not table["broken"], (table["caption"], table["broken"])
+        assert table["captionInside"] and table["shadow"], table
+        assert (table["cue"] == '"Schuif opzij voor meer kolommen →" / ""') == table["scrolls"], table
+    # the cue is for the eye only: no table is named after it
+    assert page.get_by_role("table", name=re.compile("Schuif")).count() == 0
+    assert page.get_by_role("table", name=re.compile("Cijfers|Verschillen|Samenstelling|Geslacht", re.I)).count() > 0
+    widths = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    assert widths[0] <= widths[1], widths
+    # on a wide screen the tables that fit show no cue
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.evaluate(NEXT_FRAMES)
+    assert all(table["cue"] == "none" for table in page.evaluate(TABLES) if not table["scrolls"])
+
+
+def test_print_shows_every_table_and_no_page_furniture(tab):
+    """Printing (a real PDF) opens every figure's table; on paper the figure keeps its table and caption, the
+    chapter title its number, and downloads, toggles and navigation are gone. The tables close again after."""
+    t = tab()
+    page = t.open("chapters/04_organiseren.html", live=False)
+    page.evaluate("""() => window.addEventListener('beforeprint', () => {
+        window.pzOpenWhilePrinting = document.querySelectorAll('details.pz-tabel-toggle[open]').length; })""")
+    assert page.pdf(format="A4")[:4] == b"%PDF"
+    assert page.evaluate("window.pzOpenWhilePrinting") == page.locator("details.pz-tabel-toggle").count() == 2
+    assert page.locator("details.pz-tabel-toggle[open]").count() == 0
+    page.emulate_media(media="print")
+    page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+    for figure in page.locator("figure:has(.pz-figuur)").all():
+        assert figure.locator("table.pz-tabel").is_visible() and figure.locator("figcaption").is_visible()
+        assert figure.evaluate("f => getComputedStyle(f).breakInside") == "avoid"
+        assert not figure.locator(".pz-downloads").is_visible() and not figure.locator("summary").is_visible()
+    assert page.locator("article h1").first.inner_text().startswith("4. Hoe gaan we het organiseren?")
+    for furniture in [".bd-sidebar-primary", ".bd-header-article", ".prev-next-footer", ".bd-footer", "#jb-print-docs-body"]:
+        assert not page.locator(furniture).first.is_visible(), furniture
+    assert page.get_by_role("complementary", name="Over de cijfers").is_visible()  # the stand-in notice stays
+    page.evaluate("window.dispatchEvent(new Event('afterprint'))")
+    assert page.locator("details.pz-tabel-toggle[open]").count() == 0
     assert not t.errors, t.errors

@@ -1,4 +1,6 @@
 """The published site: internal links and anchors resolve, and a clean rebuild gives the same pages."""
+import html
+import json
 import os
 import re
 import shutil
@@ -97,3 +99,31 @@ def test_static_charts_carry_no_english_accessibility_strings(built_book):
         text = page.read_text(encoding="utf-8")
         for english in ("aria-roledescription", "mark container", "graphics-symbol", "X-axis", "Y-axis"):
             assert english not in text, (page.name, english)
+
+
+def test_search_index_has_no_chart_text_or_code(built_book):
+    """Sphinx indexes the text of raw HTML outputs (the figures, the tables), but not the charts' drawn text:
+    a word only a chart shows (a cut-off label such as "maa…", two labels run together) is not a search term
+    of its page, and neither is any code. (A term an earlier build indexed stays in the index with no pages.)"""
+    from sphinx.search.nl import SearchDutch
+
+    dutch = SearchDutch({})
+    text = (built_book / "searchindex.js").read_text(encoding="utf-8")
+    index = json.loads(text[text.index("(") + 1:text.rindex(")")])
+    terms = {term: ({docs} if isinstance(docs, int) else set(docs)) for term, docs in index["terms"].items()}
+    assert not terms.get("glue_figuur") and not terms.get("glue_getallen")
+
+    def stems(fragment: str) -> set[str]:
+        return {dutch.stem(w.lower()) for w in dutch.split(html.unescape(re.sub(r"<[^>]+>", " ", fragment)))
+                if len(w) > 2 and not w.isdigit()}
+
+    checked = 0
+    for number, docname in enumerate(index["docnames"]):
+        page = (built_book / f"{docname}.html").read_text(encoding="utf-8")
+        charts = re.findall(r"<svg\b.*?</svg>", page, re.S)
+        drawn = set().union(*(stems(" ".join(re.findall(r"<text\b[^>]*>([^<]*)</text>", c))) for c in charts)) if charts else set()
+        chart_only = drawn - stems(re.sub(r"<svg\b.*?</svg>|<script\b.*?</script>", " ", page, flags=re.S))
+        checked += len(chart_only)
+        assert not [w for w in chart_only if number in terms.get(w, ())], (docname, sorted(w for w in chart_only if number in terms.get(w, ())))
+    assert checked > 5  # the charts do show words of their own (cut-off labels)
+    assert {dutch.stem("gereconstrueerd"), dutch.stem("eenzame")} <= set(terms)  # the tables stay searchable
