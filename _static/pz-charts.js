@@ -63,22 +63,12 @@
       .width(width).runAsync().then(function () { return fitMarks(view, width, round + 1); });
   }
 
-  // Vega writes English ARIA text into the live SVG: role descriptions of its mark groups and bars, and a
-  // sentence-long label for each axis. The chart's root carries the Dutch description and each bar its Dutch
-  // label; so a bar is a "staaf", the groups lose their description, and axes and legends leave the
-  // accessibility tree, as in the static SVG (charts.py: aria=False).
-  var ROLES_NL = { bar: "staaf" };
+  // Vega writes ARIA roles into the live SVG even with aria: false (graphics-symbol groups without a name, English
+  // role descriptions). The chart is one image with the Dutch description vega-embed puts on its container, as
+  // the static SVG is (charts.py, INNER_ARIA): roles and labels inside it go.
   function dutchAria(target) {
-    target.querySelectorAll("svg [aria-roledescription]").forEach(function (e) {
-      var role = e.getAttribute("aria-roledescription");
-      if (role === "axis" || role === "legend") {
-        ["role", "aria-label", "aria-roledescription"].forEach(function (a) { e.removeAttribute(a); });
-        e.setAttribute("aria-hidden", "true");
-      } else if (ROLES_NL[role]) {
-        e.setAttribute("aria-roledescription", ROLES_NL[role]);
-      } else {
-        e.removeAttribute("aria-roledescription");
-      }
+    target.querySelectorAll("svg *").forEach(function (e) {
+      ["role", "aria-label", "aria-roledescription"].forEach(function (a) { e.removeAttribute(a); });
     });
   }
 

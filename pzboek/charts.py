@@ -254,11 +254,19 @@ def static_svg(spec: dict, css_class: str = "") -> str:
     return svg.replace("<svg ", f"<svg {attributes} ", 1)
 
 
+# a range ("60,1–73,1%", "4–6 procentpunt", "< 0,001–0,050") is one value: pz.css keeps it on one line
+RANGE = re.compile(r"[<\d][\d.,% <]*–[\d.,%]+(?: procentpunt)?")
+
+
+def _cell(text: str) -> str:
+    marked = ' class="pz-bereik"' if RANGE.fullmatch(text) else ""
+    return f"<td{marked}>{html.escape(text)}</td>"
+
+
 def html_table(frame: pd.DataFrame, caption: str) -> str:
     """An accessible HTML table (caption, column headers) of already formatted values."""
     head = "".join(f'<th scope="col">{html.escape(str(c))}</th>' for c in frame.columns)
-    body = "".join("<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in row) + "</tr>"
-                   for row in frame.itertuples(index=False))
+    body = "".join("<tr>" + "".join(_cell(str(v)) for v in row) + "</tr>" for row in frame.itertuples(index=False))
     return (f'<table class="pz-tabel"><caption>{html.escape(caption)}</caption>'
             f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
 

@@ -183,7 +183,7 @@ def test_group_tests_cover_printed_numbers_only_and_their_rounding(built_book):
     rounding allows; figures 5 and 7 (reconstructed values) are not tested anywhere."""
     html = (built_book / "chapters" / "04_organiseren.html").read_text(encoding="utf-8")
     table = re.search(r'<table class="pz-tabel"><caption>Verschillen tussen groepen.*?</table>', html, re.S).group(0)
-    rows = [re.findall(r"<td>(.*?)</td>", r) for r in re.findall(r"<tr><td>.*?</tr>", table)]
+    rows = [re.findall(r"<td[^>]*>(.*?)</td>", r) for r in re.findall(r"<tr><td.*?</tr>", table)]
     assert [r[1] for r in rows] == ["man 79% / vrouw 74%", "55-plus 80% / jonger dan 55 74%", "laag 7% / hoog 5%"]
     for _, _, difference, p_range, verdict in rows:
         low, high = (float(p.replace(",", ".")) for p in p_range.split("–"))

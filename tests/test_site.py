@@ -117,13 +117,13 @@ def test_search_index_has_no_chart_text_or_code(built_book):
         return {dutch.stem(w.lower()) for w in dutch.split(html.unescape(re.sub(r"<[^>]+>", " ", fragment)))
                 if len(w) > 2 and not w.isdigit()}
 
-    checked = 0
+    seen = 0
     for number, docname in enumerate(index["docnames"]):
         page = (built_book / f"{docname}.html").read_text(encoding="utf-8")
         charts = re.findall(r"<svg\b.*?</svg>", page, re.S)
-        drawn = set().union(*(stems(" ".join(re.findall(r"<text\b[^>]*>([^<]*)</text>", c))) for c in charts)) if charts else set()
+        drawn = set().union(*(stems(" ".join(re.findall(r"<t(?:ext|span)\b[^>]*>([^<]*)<", c))) for c in charts)) if charts else set()
+        seen += len(drawn)
         chart_only = drawn - stems(re.sub(r"<svg\b.*?</svg>|<script\b.*?</script>", " ", page, flags=re.S))
-        checked += len(chart_only)
         assert not [w for w in chart_only if number in terms.get(w, ())], (docname, sorted(w for w in chart_only if number in terms.get(w, ())))
-    assert checked > 5  # the charts do show words of their own (cut-off labels)
+    assert seen > 50  # the charts' drawn words were found, so the check above looked at them
     assert {dutch.stem("gereconstrueerd"), dutch.stem("eenzame")} <= set(terms)  # the tables stay searchable
