@@ -94,7 +94,7 @@
     var spec = JSON.parse(((width <= NARROW_UPTO && figure.querySelector("script.pz-spec-smal")) ||
                            figure.querySelector("script.pz-spec")).textContent);
     // Vega measures text on a canvas: the chart font must be there first, as it is for the static SVG
-    figure.pzBusy = Promise.all([document.fonts.load("13px Inter"), document.fonts.load("bold 13px Inter")])
+    figure.pzBusy = document.fonts.load("13px Inter")
       .catch(function () {}).then(function () {
         // logLevel 1 is vega.Error; the self-hosted bundle exports vegaEmbed but leaves window.vega null.
         return window.vegaEmbed(target, themed(spec, width), {

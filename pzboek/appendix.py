@@ -151,7 +151,8 @@ def weight_figure(survey: WeightedSurvey) -> Figure:
     # bins down the side: their labels ("0,25–0,50") never collide, at any width
     base = alt.Chart(table).encode(
         y=alt.Y("klasse:N", sort=None, title="Gewicht",
-                axis=alt.Axis(labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE, ticks=False, domain=False)),
+                axis=alt.Axis(labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE, titleFontWeight="normal", ticks=False,
+                              domain=False)),
         x=alt.X("aantal:Q", axis=None, scale=alt.Scale(range=[0, {"expr": f"width - {VALUE_ROOM}"}])),
         tooltip=[alt.Tooltip("klasse:N", title="Gewicht"), alt.Tooltip("aantal:Q", title="Respondenten")],
     )

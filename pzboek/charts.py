@@ -237,7 +237,8 @@ def chart_spec(key: str, table: pd.DataFrame, layout: Layout = WIDE) -> dict:
         background="transparent",
         aria=False,  # no English ARIA roles and labels in the SVG: the chart as a whole carries the Dutch description
     ).configure_legend(labelColor=TEXT_COLOUR, titleColor=TEXT_COLOUR, labelLimit=0, labelFontSize=FONT_SIZE,
-                       titleFontSize=FONT_SIZE).configure_text(color=TEXT_COLOUR).configure_view(stroke=None)
+                       # regular weight: a page then needs only the regular font file (bold is for downloads' titles)
+                       titleFontSize=FONT_SIZE, titleFontWeight="normal").configure_text(color=TEXT_COLOUR).configure_view(stroke=None)
     return chart.to_dict()
 
 

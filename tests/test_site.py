@@ -127,3 +127,11 @@ def test_search_index_has_no_chart_text_or_code(built_book):
         assert not [w for w in chart_only if number in terms.get(w, ())], (docname, sorted(w for w in chart_only if number in terms.get(w, ())))
     assert seen > 50  # the charts' drawn words were found, so the check above looked at them
     assert {dutch.stem("gereconstrueerd"), dutch.stem("eenzame")} <= set(terms)  # the tables stay searchable
+
+
+def test_page_charts_need_only_the_regular_font_file(built_book):
+    """Chart text on the pages is regular weight: a page downloads one font file (bold titles only the downloads)."""
+    for page in [built_book / "index.html", *(built_book / "chapters").glob("*.html")]:
+        for svg in re.findall(r"<svg\b.*?</svg>", page.read_text(encoding="utf-8"), re.S):
+            assert 'font-weight="bold"' not in svg and "font-weight: bold" not in svg, page.name
+    assert 'font-weight="bold"' in (built_book / "downloads" / "figuur5.svg").read_text(encoding="utf-8")
