@@ -201,6 +201,18 @@ def _standin_flag(app, config) -> None:
     config.html_context = {**config.html_context, "pz_standin": survey_is_standin(survey_path())}
 
 
+CHART_FONT = "_static/fonts/Inter-Regular.woff2"  # _static/pz-fonts.css
+
+
+def _preload_chart_font(app, pagename, templatename, context, doctree) -> None:
+    """A page with a chart asks for the chart font at once, beside its stylesheet, instead of after it: the
+    static charts' text is drawn in its final font sooner. Pages without a chart never load the font."""
+    if 'class="pz-figuur"' in context.get("body", ""):
+        href = context["pathto"](CHART_FONT, 1)
+        context["metatags"] = context.get("metatags", "") + (
+            f'\n<link rel="preload" href="{href}" as="font" type="font/woff2" crossorigin="anonymous" />')
+
+
 def _translations_before_highlight(app, pagename, templatename, context, doctree) -> None:
     """This book defers the head scripts (BLOCKING_SCRIPT), and a deferred sphinx_highlight.js writes its
     'Hide Search Matches' link as soon as it runs: translations.js (priority 500, so later) must have loaded the
@@ -345,6 +357,7 @@ def setup(app):
     app.connect("doctree-resolved", _raw_html_for_the_index)
     app.connect("html-page-context", _search_snippets)
     app.connect("html-page-context", _translations_before_highlight)
+    app.connect("html-page-context", _preload_chart_font)
     app.connect("env-get-outdated", _assets_changed)
     app.connect("build-finished", build_finished)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -135,3 +135,10 @@ def test_page_charts_need_only_the_regular_font_file(built_book):
         for svg in re.findall(r"<svg\b.*?</svg>", page.read_text(encoding="utf-8"), re.S):
             assert 'font-weight="bold"' not in svg and "font-weight: bold" not in svg, page.name
     assert 'font-weight="bold"' in (built_book / "downloads" / "figuur5.svg").read_text(encoding="utf-8")
+
+
+def test_chart_pages_preload_the_chart_font_and_other_pages_do_not(built_book):
+    for page in [built_book / "index.html", *(built_book / "chapters").glob("*.html")]:
+        html = page.read_text(encoding="utf-8")
+        preload = re.findall(r'<link rel="preload" href="([^"]+)" as="font"', html)
+        assert (preload == ["../_static/fonts/Inter-Regular.woff2"]) == ('class="pz-figuur"' in html), page.name
