@@ -16,7 +16,7 @@ from . import dutch
 from .charts import FONT_SIZE, PADDING, SERIES_COLOURS, TEXT_COLOUR, VALUE_ROOM, Figure, html_table
 from .fonts import FAMILY
 from .estimates import MIN_BASE, WeightedSurvey
-from .published import SOURCES, load_comparisons, load_published
+from .published import SOURCES, load_comparisons, load_errata, load_published
 from .weighting import WEIGHT_CAP
 
 SIGNIFICANCE = 0.05
@@ -165,6 +165,21 @@ def weight_figure(survey: WeightedSurvey) -> Figure:
         labelColor=TEXT_COLOUR, titleColor=TEXT_COLOUR).configure_text(color=TEXT_COLOUR).configure_view(stroke=None).to_dict()
     shown = pd.DataFrame({"Gewicht": table["klasse"], "Aantal respondenten": table["aantal"].map(dutch.getal)})
     return Figure("gewichten", spec, shown, "Verdeling van de weegfactoren", downloads=False)
+
+
+def corrections() -> str:
+    """The deliberate differences from the report's text (data/errata.csv), for readers."""
+    errata = load_errata()
+    if errata.empty:
+        return "<p>Deze uitgave wijkt nergens bewust af van de tekst van het rapport.</p>"
+    shown = pd.DataFrame({
+        "Hoofdstuk": [int(h[:2]) if h[:2].isdigit() else h for h in errata["hoofdstuk"]],
+        "In het rapport": errata["origineel"],
+        "In deze uitgave": errata["correctie"],
+        "Reden": errata["reden"],
+        "Datum": [dutch.datum(datetime.date.fromisoformat(d)) for d in errata["datum"]],
+    })
+    return html_table(shown, "Correcties ten opzichte van de tekst van het rapport")
 
 
 def non_printed_values(survey: WeightedSurvey) -> pd.DataFrame:

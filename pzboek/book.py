@@ -8,7 +8,7 @@ from myst_nb import glue
 from . import appendix, dutch
 from .charts import build_figure
 from .data import load_weighted_survey
-from .published import load_published
+from .published import load_figures, load_published
 
 # How a number of the report is written in its sentence ("in_tekst" column shows the printed form).
 FORMATS = {"een op de": dutch.een_op_de, "ongeveer": dutch.ongeveer_deel}
@@ -53,8 +53,10 @@ class Hoofdstuk:
             glue(key, Markdown(text), display=False)
 
     def glue_figuur(self, key: int | str) -> None:
-        """Glue figure `key` (1 … 7 as in the report, 'A1' … for this edition's additions) as 'figuur<key>'."""
+        """Glue figure `key` (1 … 7 as in the report, 'A1' … for this edition's additions) as 'figuur<key>', and
+        its title (data/figuren.csv, the one place it is written) as 'figuur<key>_titel' for the caption."""
         glue(f"figuur{key}", build_figure(self.survey, str(key)), display=False)
+        glue(f"figuur{key}_titel", Markdown(load_figures().loc[str(key), "titel"]), display=False)
 
     def glue_bestand(self) -> None:
         """'bestand': which survey file this build used, in one sentence (the stand-in or a real file)."""

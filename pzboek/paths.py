@@ -9,6 +9,8 @@ MARGINS = DATA / "margins.yml"
 PUBLISHED = DATA / "published_figures.csv"
 COMPARISONS = DATA / "vergelijkingen.csv"
 FIGURES = DATA / "figuren.csv"
+PINNED = DATA / "vaste_zinnen.csv"
+ERRATA = DATA / "errata.csv"
 STANDIN_SURVEY = DATA / "participatiezekerheid_2019.sav"
 
 

@@ -2,6 +2,7 @@
 choose), the group comparisons its text makes, and the figures table (titles and editorial notes)."""
 from __future__ import annotations
 
+import datetime
 import re
 from functools import cache
 from pathlib import Path
@@ -80,6 +81,8 @@ def validate_published(codebook, path: Path = paths.PUBLISHED) -> None:
     for row in load_comparisons().itertuples():
         for group in row.groepen:
             printed_value(row.variabele, row.codes, group)
+    load_pinned()
+    load_errata()
 
 
 @cache
@@ -101,3 +104,24 @@ def printed_value(variable: str, codes: tuple[int, ...], subgroup: str) -> int:
         raise SurveyError(f"{paths.COMPARISONS}: '{variable}' in subgroup '{subgroup}' has no printed value "
                           f"(bron tekst) in {paths.PUBLISHED}: only printed numbers are compared")
     return int(rows["waarde"].iloc[0])
+
+
+@cache
+def load_pinned(path: Path = paths.PINNED) -> pd.DataFrame:
+    """Sentences of the original report that must stay on their chapter's page as printed (the numbers among
+    them computed from the stand-in file), unless a correction is recorded in the errata."""
+    return _read(path, ["hoofdstuk", "zin"])
+
+
+@cache
+def load_errata(path: Path = paths.ERRATA) -> pd.DataFrame:
+    """Deliberate differences from the report's text: original, correction, reason, date (ISO)."""
+    table = _read(path, ["hoofdstuk", "origineel", "correctie", "reden", "datum"])
+    for row in table.itertuples():
+        if not all([row.hoofdstuk, row.origineel, row.correctie, row.reden]):
+            raise SurveyError(f"{path}: the correction of '{row.origineel}' needs hoofdstuk, origineel, correctie and reden")
+        try:
+            datetime.date.fromisoformat(row.datum)
+        except ValueError:
+            raise SurveyError(f"{path}: the correction of '{row.origineel}' has datum '{row.datum}', not a date like 2026-11-30") from None
+    return table

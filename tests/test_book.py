@@ -8,40 +8,9 @@ import pytest
 from myst_nb.core.read import read_myst_markdown_notebook
 
 from pzboek import paths
+from pzboek.published import load_errata, load_figures, load_pinned
 
 CHAPTERS = sorted((paths.ROOT / "chapters").glob("0*.md"))
-CAPTIONS = {
-    "02_maatschappelijk_waardevol_werk": [
-        "Figuur 1 Uitgangspunten maatschappelijk waardevol werk (afgeronde %)",
-        "Figuur 2 Maatschappelijk waardevolle activiteiten (afgeronde %)"],
-    "03_overvraagde_overheid": ["Figuur 3 Lokale maatschappelijke kwesties (afgeronde %)"],
-    "04_organiseren": [
-        "Figuur 4 Organisatie van maatschappelijk waardevol werk (afgeronde %)",
-        "Figuur 5 Rolverdeling organisatie van maatschappelijk waardevol werk, naar onderwijsniveau (afgeronde %)"],
-    "05_financieren": [
-        "Figuur 6 Financiering maatschappelijk waardevol werk (afgeronde %)",
-        "Figuur 7 Rolverdeling financiering van maatschappelijk waardevol werk, naar onderwijsniveau (afgeronde %)"],
-}
-# Sentences of the original, with their numbers, as a reader sees them on the page.
-SENTENCES = {
-    "01_vooraf": ["onder 1.004 Nederlandse burgers", "zelfredzaamheid van mensen", "no-riskpolissen"],
-    "02_maatschappelijk_waardevol_werk": [
-        "maatschappelijke kwesties (beide 63%)", "‘slechts’ 14% van mening is", "eenzame ouderen (96%)",
-        "verzorgingstehuizen (88%)", "overweg kunnen (87%)", "instemming kunnen rekenen (83%)",
-        "geeft 19% vervolgens aan", "(volgens 81% van de respondenten)", "eveneens een op de vijf burgers",
-        "sociaal-culturele werkzaamheden", "arbeids- en zorgdomein"],
-    "03_overvraagde_overheid": ["‘slechts’ 22% van de respondenten", "‘slechts’ 24% van mening",
-                                "vindt 30% van de Nederlanders", "publiek-private inspanningen"],
-    "04_organiseren": [
-        "betaald moet worden (76%)", "7% van de laagst geschoolden tegenover 5% van de hoogst geschoolden",
-        "(79% van de mannen is, onvoorwaardelijk,", "tegen 74% van de vrouwen", "(80%, respectievelijk 74%)",
-        "volgens 68% van de burgers", "ongeveer een derde van mening", "ongeveer een kwart ziet",
-        "55-plussers", "55-minners"],
-    "05_financieren": ["In totaal is 42% het ermee eens", "bedrijfsleven (39%)", "hogere belastingen (13%)"],
-    "06_denktank": ["werk (76%)", "publiek-privaat initiatief"],
-}
-
-
 def page_text(html_dir: Path, stem: str) -> str:
     html = (html_dir / "chapters" / f"{stem}.html").read_text(encoding="utf-8")
     text = re.sub(r"<script.*?</script>|<style.*?</style>|<svg.*?</svg>", " ", html, flags=re.S)
@@ -74,18 +43,90 @@ def test_six_chapters_in_order_with_the_reports_titles(built_book):
         "Hoe gaan we het financieren?", "Oprichting denktank en ontwikkeling van publiek-privaat initiatief"], start=1)]
 
 
-@pytest.mark.parametrize("stem", SENTENCES)
-def test_pages_carry_the_original_sentences_with_their_numbers(built_book, stem):
-    text = page_text(built_book, stem)
-    for sentence in SENTENCES[stem]:
-        assert sentence in text
+def _sentences(text: str) -> list[str]:
+    return [t.strip() for t in re.split(r"(?<=[.?!])\s+", text) if t.strip()]
 
 
-@pytest.mark.parametrize("stem", CAPTIONS)
-def test_each_figure_caption_is_in_its_chapter(built_book, stem):
+def pinned_sentence_problem(stem: str, original: str, page: str, errata) -> str | None:
+    """None if the report's words (or their recorded correction) are on the page; else what an author needs:
+    the chapter file, the original, the nearest words now on the page, and how to record a correction."""
+    import difflib
+
+    recorded = errata[(errata["hoofdstuk"] == stem) & (errata["origineel"] == original)]
+    expected = recorded["correctie"].iloc[0] if len(recorded) else original
+    if expected in page:
+        return None
+    closest = (difflib.get_close_matches(original, _sentences(page), n=1, cutoff=0) or [""])[0]
+    windows = [closest[i:i + len(original)] for i in range(max(1, len(closest) - len(original) + 1))]
+    near = max(windows, key=lambda part: difflib.SequenceMatcher(None, original, part).ratio())
+    return (f"chapters/{stem}.md: the report's words '{expected}' are no longer on the page; nearest now: "
+            f"'{near.strip()}'. If this change is an intended correction, record it in data/errata.csv "
+            f"(hoofdstuk {stem}, origineel, correctie, reden, datum) and it appears under 'Correcties' in the "
+            f"Verantwoording; otherwise restore the words.")
+
+
+@pytest.mark.parametrize("stem", sorted(set(load_pinned()["hoofdstuk"])))
+def test_pages_carry_the_reports_sentences_numbers_and_captions(built_book, stem):
+    """The pinned words of the original (data/vaste_zinnen.csv), with the numbers the stand-in must
+    reproduce and the figure captions, are on their page, or their recorded correction is."""
     text = page_text(built_book, stem)
-    for caption in CAPTIONS[stem]:
-        assert caption.replace("Figuur ", "Figuur ", 1) in text.replace("Figuur  ", "Figuur ")
+    problems = [pinned_sentence_problem(stem, z, text, load_errata())
+                for z in load_pinned().query("hoofdstuk == @stem")["zin"]]
+    assert not [p for p in problems if p], "\n".join(p for p in problems if p)
+
+
+def test_an_edited_sentence_is_named_with_file_original_and_new_words():
+    page = "Zeker bij hardnekkige problemen. Misschien liggen publiek-privé inspanningen wel veel meer voor de hand."
+    problem = pinned_sentence_problem("03_overvraagde_overheid", "Misschien liggen publiekprivate inspanningen",
+                                      page, load_errata().iloc[0:0])
+    assert problem.startswith("chapters/03_overvraagde_overheid.md: the report's words "
+                              "'Misschien liggen publiekprivate inspanningen'")
+    assert "publiek-privé inspanningen" in problem and "data/errata.csv" in problem
+    assert pinned_sentence_problem("03_overvraagde_overheid", "publiekprivate inspanningen",
+                                   "Misschien liggen publiek-private inspanningen", load_errata()) is None
+
+
+def test_corrections_are_listed_for_readers(built_book):
+    html = (built_book / "chapters" / "verantwoording.html").read_text(encoding="utf-8")
+    assert "Correcties ten opzichte van de tekst van het rapport" in html
+    for row in load_errata().itertuples():
+        assert f"<td>{row.origineel}</td><td>{row.correctie}</td><td>{row.reden}</td>" in html
+
+
+def test_each_figure_title_comes_from_the_figures_table(built_book):
+    """A title is written once (data/figuren.csv): the caption, the chart's accessible label and the download."""
+    html = "".join(p.read_text(encoding="utf-8") for p in sorted((built_book / "chapters").glob("0*.html")))
+    html = html.replace("&amp;", "&")
+    for key, title in load_figures()["titel"].items():
+        assert re.search(rf'caption-number">Figuur {key} </span><span class="caption-text">{re.escape(title)}', html), key
+        assert f'aria-label="Figuur {key}. {title}' in html, key
+        assert f"Figuur {key}." in (built_book / "downloads" / f"figuur{key}.svg").read_text(encoding="utf-8"), key
+
+
+TYPED_PERCENTAGE = re.compile(r"\d\s?%")  # survey results are percentages; "95 procent" is a method setting
+
+
+def typed_percentages(path) -> list[str]:
+    """Lines of a chapter's prose (outside code cells and glue roles) that type a percentage."""
+    found, code = [], False
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if line.startswith("```"):
+            code = not code and line.startswith("```{code-cell")
+            continue
+        prose = re.sub(r"\{glue:\w+\}`[^`]*`", "", line)
+        if not code and TYPED_PERCENTAGE.search(prose):
+            found.append(f"{path.relative_to(paths.ROOT)}:{number}: {line.strip()[:80]}")
+    return found
+
+
+def test_no_percentage_is_typed_into_the_prose(tmp_path, monkeypatch):
+    pages = [paths.ROOT / "index.md", *sorted((paths.ROOT / "chapters").glob("*.md"))]
+    assert not [f for p in pages for f in typed_percentages(p)]
+    (tmp_path / "chapters").mkdir()
+    typed = tmp_path / "chapters" / "x.md"
+    typed.write_text("Een zin.\n\nVolgens 76% van de burgers {glue:md}`fig4_overheid`.\n", encoding="utf-8")
+    monkeypatch.setattr(paths, "ROOT", tmp_path)
+    assert typed_percentages(typed) == ["chapters/x.md:3: Volgens 76% van de burgers {glue:md}`fig4_overheid`."]
 
 
 def test_pages_are_dutch_and_clean(built_book):
