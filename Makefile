@@ -58,3 +58,9 @@ lock: $(VENV)/.installed
 
 clean:
 	rm -rf _build
+
+# An estimate from the configured survey file, before it goes into data/published_figures.csv (AUTEURS.md):
+# make schat ARGS="betalen 1 geslacht=1"
+.PHONY: schat
+schat: $(VENV)/.installed
+	$(BIN)/python -m pzboek.schat $(ARGS)

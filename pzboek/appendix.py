@@ -20,6 +20,8 @@ from .published import SOURCES, load_comparisons, load_errata, load_published
 from .weighting import WEIGHT_CAP
 
 SIGNIFICANCE = 0.05
+ORIGINS = {"benadering": "benaderd: de tekst zegt ‘{woorden}’", "reconstructie": "gereconstrueerd: de tekst noemt geen getal",
+           "uitgave": "toegevoegd door deze uitgave: niet in het rapport"}
 KIND_LABELS = {"bron": "gepubliceerd cijfer", "afgeleid": "afgeleid uit gepubliceerde cijfers",
                "proxy": "benadering (ander jaar of andere leeftijdsgroep)"}
 
@@ -189,9 +191,8 @@ def non_printed_values(survey: WeightedSurvey) -> pd.DataFrame:
         "Waar": [f"figuur {f}" if f else f"hoofdstuk {h}" for f, h in zip(rows["figuur"], rows["hoofdstuk"])],
         "Categorie": [survey.codebook[v].label for v in rows["variabele"]],
         "Groep": [_group_label(survey, g) if g else "" for g in rows["subgroep"]],
-        "Herkomst": [f"benaderd: de tekst zegt ‘{r.in_tekst}’" if r.bron == "benadering"
-                     else "gereconstrueerd: de tekst noemt geen getal" for r in rows.itertuples()],
-        "Gekozen waarde (deze uitgave)": [f"{v}%" for v in rows["waarde"]],
+        "Herkomst": [ORIGINS[r.bron].format(woorden=r.in_tekst) for r in rows.itertuples()],
+        "Gekozen waarde (deze uitgave)": ["" if pd.isna(v) else f"{v}%" for v in rows["waarde"]],
         "Schatting uit het bestand": [dutch.procent(survey.estimate(r.variabele, r.codes, r.subgroep).share)
                                       for r in rows.itertuples()],
     })

@@ -43,6 +43,8 @@ PROVENANCE = {
     "reconstructie": Provenance("{}*", "* gereconstrueerd", 0.3, [3, 2], (
         "* Gereconstrueerd: het rapport noemt deze waarde niet; deze uitgave heeft haar zo gekozen dat ze past "
         "bij wat de tekst zegt."), " (gereconstrueerd)"),
+    # only in this edition's own figures (A1, …): checked when the published-figures table is read
+    "uitgave": Provenance("{}", "getal van deze uitgave", 1.0, [1, 0], "", " (toegevoegd door deze uitgave)"),
 }
 SOURCE_LINE = ("Bron: Start Foundation (2019), Participatiezekerheid; onderzoek van I&O Research, juli 2019. "
                "Figuur uit de online uitgave van het rapport.")

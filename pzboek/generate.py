@@ -130,7 +130,8 @@ class AnswerFitter:
 
 def _targets(survey: WeightedSurvey, variable: str) -> list[tuple[np.ndarray, tuple, float]]:
     table = load_published()
-    rows = table[table["variabele"] == variable].drop_duplicates(["categorie", "subgroep"])
+    # numbers this edition adds are computed, never targets the stand-in is fitted to
+    rows = table[(table["variabele"] == variable) & (table["bron"] != "uitgave")].drop_duplicates(["categorie", "subgroep"])
     return [(survey.subgroup(r.subgroep), r.codes, r.waarde / 100) for r in rows.itertuples()]
 
 

@@ -14,9 +14,10 @@ from .survey import SurveyError
 
 SUBGROUP = re.compile(r"^(\w+)\s*(>=|<=|=|<|>)\s*(\d+)$")  # e.g. geslacht=1, leeftijd>=55
 COLUMNS = ["sleutel", "hoofdstuk", "figuur", "variabele", "categorie", "subgroep", "waarde", "bron", "in_tekst", "label"]
-# Where a value comes from: printed as a number, given in words only ('ongeveer een derde'), or chosen by
-# this edition where the report gives nothing.
-SOURCES = ("tekst", "benadering", "reconstructie")
+# Where a value comes from: printed as a number, given in words only ('ongeveer een derde'), chosen by this
+# edition where the report gives nothing, or a number this edition adds (computed, never in the report; its
+# waarde may stay empty: the stand-in is not fitted to it).
+SOURCES = ("tekst", "benadering", "reconstructie", "uitgave")
 
 
 def _read(path: Path, columns: list[str]) -> pd.DataFrame:
@@ -43,7 +44,8 @@ def load_published(path: Path = paths.PUBLISHED) -> pd.DataFrame:
     if bad := sorted(set(table["bron"]) - set(SOURCES)):
         raise SurveyError(f"{path}: bron '{bad[0]}' is not one of {', '.join(SOURCES)}")
     table["hoofdstuk"] = _integers(path, table, "hoofdstuk")
-    table["waarde"] = _integers(path, table, "waarde")
+    given = (table["bron"] != "uitgave") | (table["waarde"] != "")  # only a number this edition adds may have none
+    table["waarde"] = _integers(path, table[given], "waarde").reindex(table.index).astype("Int64")
     table["codes"] = table["categorie"].map(lambda c: tuple(int(x) for x in c.split(";")) if c else ())
     return table
 
@@ -76,6 +78,9 @@ def validate_published(codebook, path: Path = paths.PUBLISHED) -> None:
         if row.figuur and not figures.loc[row.figuur, "toevoeging"] and not variable.in_report:
             raise SurveyError(f"{path}: row '{row.sleutel}' puts '{row.variabele}' in figure {row.figuur} of the report, "
                               "but the report does not name it (no in_rapport in the codebook)")
+        if row.bron == "uitgave" and row.figuur and not figures.loc[row.figuur, "toevoeging"]:
+            raise SurveyError(f"{path}: row '{row.sleutel}' has bron 'uitgave' in figure {row.figuur} of the report; "
+                              "numbers this edition adds belong in its own figures (A1, …) and sections")
         if row.bron == "benadering" and not row.in_tekst:
             raise SurveyError(f"{path}: row '{row.sleutel}' has bron 'benadering' but no in_tekst (the words of the report)")
     for row in load_comparisons().itertuples():
