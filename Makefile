@@ -28,7 +28,7 @@ book: $(VENV)/.installed
 	@$(MAKE) --no-print-directory _build/html/.built
 
 _build/html/.built: _build/.inputs-digest $(SITE_SOURCES)
-	$(BIN)/jupyter-book build . $(JB_FLAGS)
+	$(BIN)/python -m pzboek.check --run $(BIN)/jupyter-book build . $(JB_FLAGS)
 	touch $@
 
 test: $(VENV)/.installed
@@ -36,6 +36,13 @@ test: $(VENV)/.installed
 
 serve: book
 	$(BIN)/python -m http.server --directory _build/html --bind 127.0.0.1 8000
+
+# Live preview on http://127.0.0.1:$(PORT): rebuilds on save (chapters, index.md, _config.yml, _toc.yml, data/)
+# and reloads the browser; a data change runs the check first (pzboek/live.py).
+PORT ?= 8000
+.PHONY: live
+live: $(VENV)/.installed
+	$(BIN)/python -m pzboek.live --port $(PORT)
 
 # Build times of this book against a plain six-chapter book, then Lighthouse on every page (bench/run.py).
 # Options through BENCH_ARGS, e.g. `make bench BENCH_ARGS="--rounds 5"` or `BENCH_ARGS=--no-lighthouse`.
