@@ -19,7 +19,7 @@ from . import check, paths
 CONF = paths.ROOT / "conf.py"  # generated, not committed (.gitignore)
 CONFIG_FILES = [paths.ROOT / "_config.yml", paths.ROOT / "_toc.yml"]
 # Not sources of the site, or written by the build itself: saving them must not start a rebuild.
-IGNORED = ["_build", ".venv", ".git", "conf.py", "tests", "bench"]
+IGNORED = ["_build", ".venv", ".git", ".jupyter", "conf.py", "tests", "bench"]
 IGNORED_PATTERNS = [r"/jupyter_execute/", r"/\.ipynb_checkpoints/", r"/__pycache__/", r"\.ipynb$",
                     r"(~|\.swp|\.swx|\.tmp)$", r"/\.#"]
 
