@@ -68,6 +68,15 @@ def test_live_preview_rebuilds_a_saved_chapter(tmp_path):
         print(f"the edit was served {took:.1f} s after the save")
         assert shown, (tmp_path / "live.log").read_text()[-3000:]
         assert took < 15, f"the edit took {took:.1f} s to appear"
+        # A broken data file: the check runs before Sphinx, stops the rebuild, and the last good pages stay served.
+        margins = book / "data" / "margins.yml"
+        margins.write_text(margins.read_text(encoding="utf-8") + "\nkapot: [\n", encoding="utf-8")
+        end = time.monotonic() + 30
+        while "Pre-Build command exited with exit code" not in (tmp_path / "live.log").read_text():
+            assert time.monotonic() < end, (tmp_path / "live.log").read_text()[-3000:]
+            time.sleep(0.2)
+        assert f"error: {margins}: not valid YAML" in (tmp_path / "live.log").read_text()  # the check's one line
+        assert SENTENCE in (fetch(chapter_url) or "")
     finally:
         os.killpg(process.pid, signal.SIGINT)
         try:
