@@ -11,6 +11,7 @@ export PYTHONPATH := $(CURDIR)
 $(VENV)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes -r requirements.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $@
 
 # Every file the site is built from. Sphinx runs only when one of them is newer than the last build (or the
@@ -28,7 +29,7 @@ book: $(VENV)/.installed
 	@$(MAKE) --no-print-directory _build/html/.built
 
 _build/html/.built: _build/.inputs-digest $(SITE_SOURCES)
-	$(BIN)/jupyter-book build . $(JB_FLAGS)
+	$(BIN)/python -m pzboek.check --run $(BIN)/jupyter-book build . $(JB_FLAGS)
 	touch $@
 
 test: $(VENV)/.installed
@@ -36,6 +37,19 @@ test: $(VENV)/.installed
 
 serve: book
 	$(BIN)/python -m http.server --directory _build/html --bind 127.0.0.1 8000
+
+# Live preview on http://127.0.0.1:$(PORT): rebuilds on save (chapters, index.md, _config.yml, _toc.yml, data/)
+# and reloads the browser; a data change runs the check first (pzboek/live.py).
+PORT ?= 8000
+.PHONY: live
+live: $(VENV)/.installed
+	$(BIN)/python -m pzboek.live --port $(PORT)
+
+# JupyterLab on this folder: a chapter opens as a notebook (jupytext; a double click does it with the settings in
+# .jupyter/lab/user-settings) and runs with `pzboek` from this checkout.
+.PHONY: lab
+lab: $(VENV)/.installed
+	JUPYTERLAB_SETTINGS_DIR=$(CURDIR)/.jupyter/lab/user-settings $(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=$(CURDIR) --allow-root $(LAB_ARGS)
 
 # Build times of this book against a plain six-chapter book, then Lighthouse on every page (bench/run.py).
 # Options through BENCH_ARGS, e.g. `make bench BENCH_ARGS="--rounds 5"` or `BENCH_ARGS=--no-lighthouse`.

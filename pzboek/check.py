@@ -20,7 +20,9 @@ import hashlib
 import multiprocessing
 import os
 import shutil
+import subprocess
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import yaml
@@ -34,6 +36,7 @@ SPHINX_DOCTREES = BUILD / ".doctrees"  # Sphinx re-reads a page only when its so
 ASSETS = BUILD / ".assets"  # html_extra_path in _config.yml
 VEGA_BUNDLE = "_vega/vega-bundle.js"  # _static/pz-charts.js loads it from here, only on pages with charts
 EXECUTION_TIMEOUT = 300
+LOCK_HELD = "PZBOEK_BUILD_LOCK"  # set while a process holds the build lock, so its children do not wait for it
 
 
 def inputs_digest() -> str:
@@ -123,7 +126,46 @@ def write_assets(digest: str) -> None:
     write_downloads(ASSETS, digest)
 
 
-def main() -> int:
+@contextmanager
+def build_lock():
+    """One build at a time in _build: the check, `make book`'s Sphinx run and each `make live` rebuild share the
+    executed-notebook cache and the doctrees, and two jupyter-cache processes on one cache crash.
+
+    An fcntl lock on _build/.lock (released by the system if the holder dies); a process started by the holder
+    sees PZBOEK_BUILD_LOCK and does not wait for its parent. Without fcntl (Windows) builds are not serialised.
+    """
+    lock = BUILD / ".lock"
+    try:
+        import fcntl
+    except ImportError:
+        fcntl = None
+    if fcntl is None or os.environ.get(LOCK_HELD) == str(lock):
+        yield
+        return
+    BUILD.mkdir(exist_ok=True)
+    with open(lock, "a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print(f"waiting for another build in {BUILD} to finish", file=sys.stderr, flush=True)
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        os.environ[LOCK_HELD] = str(lock)
+        try:
+            yield
+        finally:
+            del os.environ[LOCK_HELD]
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def main(argv: list[str] | tuple = ()) -> int:
+    """`python -m pzboek.check`: the check; `python -m pzboek.check --run COMMAND...`: COMMAND under the build lock."""
+    with build_lock():
+        if argv[:1] == ["--run"]:
+            return subprocess.run(argv[1:]).returncode
+        return _check()
+
+
+def _check() -> int:
     digest = inputs_digest()
     inputs_changed = not STAMP.exists() or STAMP.read_text() != digest
     if not inputs_changed and ASSETS.exists():
@@ -158,4 +200,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))
