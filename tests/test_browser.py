@@ -1,4 +1,4 @@
-"""The built book in a real browser (Debian's chromium through Playwright): live charts, no outside requests.
+"""The built book in a real browser (Chromium or Chrome through Playwright, found by pzboek.browser): live charts, no outside requests.
 
 The site is served from _build/html on 127.0.0.1; every request to another host is refused and recorded.
 Element screenshots of every figure go to _build/screenshots/figuurN.png (not committed), with the
@@ -17,7 +17,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
+from pzboek.browser import BrowserNotFound, find_chromium
+
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 # chapter page -> the figure numbers on it, in page order
@@ -58,12 +59,14 @@ def site(built_book: Path):
 
 @pytest.fixture(scope="module")
 def browser():
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} not found: Debian package 'chromium' is not installed (apt-get install chromium)")
+    try:
+        executable = find_chromium()
+    except BrowserNotFound as missing:
+        pytest.fail(str(missing), pytrace=False)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
 
