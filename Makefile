@@ -58,3 +58,10 @@ lock: $(VENV)/.installed
 
 clean:
 	rm -rf _build
+
+# Links to other sites (Sphinx's linkcheck builder; needs the internet). Report: _build/linkcheck/output.txt.
+# Run weekly by .github/workflows/linkcheck.yml, apart from the build, so a dead outside link blocks nothing.
+.PHONY: linkcheck
+linkcheck: $(VENV)/.installed
+	$(BIN)/python -m pzboek.check
+	$(BIN)/jupyter-book build . --builder linkcheck
