@@ -162,7 +162,7 @@ def test_weekly_linkcheck_reports_without_blocking(linkcheck):
     job = next(iter(linkcheck["jobs"].values()))
     assert job.get("continue-on-error") is True
     assert "make linkcheck" in runs(job)
-    assert "jupyter-book build . --builder linkcheck" in (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert "jupyter-book build . --builder custom --custom-builder linkcheck" in (ROOT / "Makefile").read_text(encoding="utf-8")
     assert "deploy-pages" not in LINKCHECK.read_text(encoding="utf-8")
 
 
