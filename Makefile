@@ -17,6 +17,8 @@ $(VENV)/.installed: requirements.txt
 # check step rewrote its stamp); with nothing changed, `make book` costs a hash of the inputs.
 SITE_SOURCES := _config.yml _toc.yml index.md references.bib requirements.txt \
 	$(wildcard chapters/*.md _static/* _templates/* locale/*/LC_MESSAGES/*.po pzboek/*.py data/*)
+# the landing page's "Citeer deze uitgave" block is written from it
+SITE_SOURCES += CITATION.cff
 # A failed build leaves no _build/html/.built behind, so the next `make book` tries again.
 .DELETE_ON_ERROR:
 
