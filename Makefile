@@ -18,6 +18,8 @@ $(VENV)/.installed: requirements.txt
 # check step rewrote its stamp); with nothing changed, `make book` costs a hash of the inputs.
 SITE_SOURCES := _config.yml _toc.yml index.md references.bib requirements.txt \
 	$(wildcard chapters/*.md _static/* _templates/* locale/*/LC_MESSAGES/*.po pzboek/*.py data/*)
+# the landing page's "Citeer deze uitgave" block is written from it
+SITE_SOURCES += CITATION.cff
 # A failed build leaves no _build/html/.built behind, so the next `make book` tries again.
 .DELETE_ON_ERROR:
 
@@ -78,3 +80,10 @@ clean:
 .PHONY: schat
 schat: $(VENV)/.installed
 	$(BIN)/python -m pzboek.schat $(ARGS)
+
+# Links to other sites (Sphinx's linkcheck builder; needs the internet). Report: _build/linkcheck/output.txt (the custom builder keeps it out of _build/html).
+# Run weekly by .github/workflows/linkcheck.yml, apart from the build, so a dead outside link blocks nothing.
+.PHONY: linkcheck
+linkcheck: $(VENV)/.installed
+	$(BIN)/python -m pzboek.check
+	$(BIN)/jupyter-book build . --builder custom --custom-builder linkcheck

@@ -245,10 +245,14 @@ def ensure_lighthouse() -> Path:
 
 
 def chrome_path() -> str:
-    path = os.environ.get("CHROME_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
-    if not Path(path).exists():
-        raise SystemExit("bench: Chromium not found (apt-get install chromium, or set CHROME_PATH)")
-    return path
+    if os.environ.get("CHROME_PATH"):  # Lighthouse's own setting
+        return os.environ["CHROME_PATH"]
+    sys.path.insert(0, str(ROOT))
+    from pzboek.browser import BrowserNotFound, find_chromium
+    try:
+        return find_chromium()
+    except BrowserNotFound as missing:
+        raise SystemExit(f"bench: {missing}") from None
 
 
 COMPRESSIBLE = (".html", ".js", ".css", ".json", ".svg", ".txt", ".xml", ".map", ".inv")

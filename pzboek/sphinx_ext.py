@@ -14,6 +14,7 @@ from pathlib import Path
 
 from docutils import nodes
 from sphinx.transforms import SphinxTransform
+from sphinx.util.docutils import SphinxDirective
 
 
 # Markup the themes, myst-nb and Sphinx hard-code, mended in the written pages:
@@ -117,10 +118,11 @@ def _fix_pages(outdir: Path, prefix: str) -> None:
 def _assets_changed(app, env, added, changed, removed) -> list[str]:
     """Sphinx copies static files and html_extra_path (downloads, Vega) only when some page is out of date;
     a changed stylesheet, script or download alone would never reach the site. So such a change makes
-    every page out of date."""
+    every page out of date. So does a changed message catalog (locale/*/LC_MESSAGES/*.po): the interface words
+    of every page come from it."""
     digest = hashlib.sha256()
-    for folder in [*app.config.html_static_path, *app.config.html_extra_path]:
-        for path in sorted(Path(app.confdir, folder).rglob("*")):
+    for folder in [*app.config.html_static_path, *app.config.html_extra_path, *app.config.locale_dirs]:
+        for path in sorted(p for p in Path(app.confdir, folder).rglob("*") if p.suffix != ".mo"):
             if path.is_file():
                 digest.update(path.as_posix().encode() + path.read_bytes())
     if getattr(env, "pz_assets_digest", None) == digest.hexdigest():
@@ -131,7 +133,96 @@ def _assets_changed(app, env, added, changed, removed) -> list[str]:
 
 def build_finished(app, exception) -> None:
     if exception is None and app.builder.format == "html":
+        _copy_notebooks(app)
         _fix_pages(Path(app.outdir), app.config.notfound_urls_prefix or "/")
+
+
+class Citeer(SphinxDirective):
+    """`pz-citeer`: the landing page's "Citeer deze uitgave" block (APA, BibTeX, the original report, the
+    licence), written from CITATION.cff, the one source of the edition's citation metadata (pzboek/citation.py)."""
+
+    def run(self):
+        from docutils.statemachine import StringList
+
+        from pzboek import citation
+
+        self.env.note_dependency(str(citation.CFF))
+        repository = self.config.html_theme_options.get("repository_url", "")
+        block = nodes.container(classes=["pz-citeer"])
+        self.state.nested_parse(StringList(citation.markdown(citation.load(), repository), source=str(citation.CFF)),
+                                self.content_offset, block)
+        return [block]
+
+
+def _booktheme_dutch(app) -> None:
+    """sphinx-book-theme's Dutch catalog lacks the repository buttons' words: locale/nl/LC_MESSAGES/booktheme.po
+    adds them (compiled here; Sphinx itself compiles only the 'sphinx' catalog)."""
+    from sphinx.util.i18n import CatalogInfo
+
+    locale = Path(app.srcdir) / "locale"
+    if app.config.language and (locale / app.config.language / "LC_MESSAGES" / "booktheme.po").exists():
+        catalog = CatalogInfo(str(locale / app.config.language / "LC_MESSAGES"), "booktheme", "utf-8")
+        if catalog.is_outdated():
+            catalog.write_mo(app.config.language)
+        app.add_message_catalog("booktheme", str(locale))
+
+
+ISSUE_TEXT = "title=Issue%20on%20page%20%2F{page}.html&body=Your%20issue%20content%20here."
+ISSUE_TEXT_NL = "title=Opmerking%20bij%20pagina%20%2F{page}.html&body=Uw%20opmerking%3A"
+
+
+def _dutch_issue_link(app, pagename, templatename, context, doctree) -> None:
+    """The new issue that the header's "Opmerking melden" opens, titled and begun in Dutch (after the theme has
+    made its buttons)."""
+    def walk(buttons):
+        for button in buttons:
+            walk(button.get("buttons", []))
+            if button.get("label") == "source-issues-button":
+                button["url"] = button["url"].replace(ISSUE_TEXT.format(page=pagename), ISSUE_TEXT_NL.format(page=pagename))
+
+    walk(context.get("header_buttons", []))
+
+
+# Each chapter as an executed notebook (code, execution counts, every output, the glued numbers and figures
+# included), as the jupyter-cache in _build/.jupyter_cache holds it after the build: copied into the site as
+# notebooks/<chapter>.ipynb and linked under the chapter (_templates/pz-notebook.html).
+NOTEBOOKS = "notebooks"
+
+
+def _executed_notebooks(app) -> dict:
+    """Chapter docname -> its record in the notebook cache, looked up once per build (after every page was read)."""
+    if getattr(app, "pz_executed", None) is None:
+        from jupyter_cache import get_cache
+
+        cache = Path(app.outdir).parent / ".jupyter_cache"
+        records = get_cache(str(cache)).list_cache_records() if cache.exists() else []
+        by_source = {Path(r.uri).resolve(): r.pk for r in records}
+        app.pz_executed = {}
+        for docname in app.env.found_docs:
+            source = Path(app.env.doc2path(docname)).resolve()
+            if docname.startswith("chapters/") and source in by_source:
+                app.pz_executed[docname] = by_source[source]
+    return app.pz_executed
+
+
+def _notebook_link(app, pagename, templatename, context, doctree) -> None:
+    if app.builder.format == "html" and pagename in _executed_notebooks(app):
+        context["pz_notebook"] = context["pathto"](f"{NOTEBOOKS}/{Path(pagename).name}.ipynb", 1)
+
+
+def _copy_notebooks(app) -> None:
+    import nbformat
+    from jupyter_cache import get_cache
+
+    notebooks = _executed_notebooks(app)
+    if not notebooks:
+        return
+    cache = get_cache(str(Path(app.outdir).parent / ".jupyter_cache"))
+    target = Path(app.outdir) / NOTEBOOKS
+    target.mkdir(exist_ok=True)
+    for docname, pk in sorted(notebooks.items()):
+        nbformat.write(cache.get_cache_bundle(pk).nb, str(target / f"{Path(docname).name}.ipynb"))
+    app.pz_executed = None
 
 
 def _register_round_citations() -> None:
@@ -359,5 +450,9 @@ def setup(app):
     app.connect("html-page-context", _translations_before_highlight)
     app.connect("html-page-context", _preload_chart_font)
     app.connect("env-get-outdated", _assets_changed)
+    app.connect("html-page-context", _notebook_link)
+    app.connect("html-page-context", _dutch_issue_link, priority=600)
+    app.connect("builder-inited", _booktheme_dutch)
     app.connect("build-finished", build_finished)
+    app.add_directive("pz-citeer", Citeer)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

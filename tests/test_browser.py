@@ -1,4 +1,4 @@
-"""The built book in a real browser (Debian's chromium through Playwright): live charts, no outside requests.
+"""The built book in a real browser (Chromium or Chrome through Playwright, found by pzboek.browser): live charts, no outside requests.
 
 The site is served from _build/html on 127.0.0.1; every request to another host is refused and recorded.
 Element screenshots of every figure go to _build/screenshots/figuurN.png (not committed), with the
@@ -17,7 +17,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
+from pzboek.browser import BrowserNotFound, find_chromium
+
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 # chapter page -> the figure numbers on it, in page order
@@ -58,12 +59,14 @@ def site(built_book: Path):
 
 @pytest.fixture(scope="module")
 def browser():
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} not found: Debian package 'chromium' is not installed (apt-get install chromium)")
+    try:
+        executable = find_chromium()
+    except BrowserNotFound as missing:
+        pytest.fail(str(missing), pytrace=False)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
 
@@ -819,4 +822,33 @@ def test_print_shows_every_table_and_no_page_furniture(tab):
     assert page.get_by_role("complementary", name="Over de cijfers").is_visible()  # the stand-in notice stays
     page.evaluate("window.dispatchEvent(new Event('afterprint'))")
     assert page.locator("details.pz-tabel-toggle[open]").count() == 0
+    assert not t.errors, t.errors
+
+
+def test_repository_links_in_dutch_with_icons_and_no_outside_request(tab):
+    """The header's repository, edit-this-page and issue links (_config.yml repository.url): Dutch names, icons
+    drawn from the page's own stylesheet, and nothing fetched from GitHub or a font host when the page loads or the
+    menu opens (the links themselves lead to GitHub, which is fine)."""
+    t = tab()
+    page = t.open("chapters/01_vooraf.html", live=False)
+    page.wait_for_load_state("networkidle")
+    toggle = page.locator(".article-header-buttons .dropdown-source-buttons button.dropdown-toggle")
+    assert toggle.get_attribute("aria-label") == "Broncode en opmerkingen"
+    toggle.click()
+    links = page.locator(".dropdown-source-buttons .dropdown-menu a")
+    links.first.wait_for()
+    assert [a.inner_text().strip() for a in links.all()] == ["Broncode", "Wijziging voorstellen", "Probleem melden"]
+    hrefs = [a.get_attribute("href") for a in links.all()]
+    repository = "https://github.com/startfoundation/participatiezekerheid"
+    assert hrefs[0] == repository and hrefs[1] == f"{repository}/edit/main/chapters/01_vooraf.md"
+    assert hrefs[2].startswith(f"{repository}/issues/new?title=Opmerking")
+    icons = page.evaluate("""() => Array.from(document.querySelectorAll('.article-header-buttons .fab, .article-header-buttons .fas'))
+        .map(i => { const b = getComputedStyle(i, '::before'), r = i.getBoundingClientRect();
+                    return {mask: (b.maskImage || b.webkitMaskImage || ''), font: getComputedStyle(i).fontFamily}; })""")
+    assert len(icons) == 4, icons  # the menu's button and its three links
+    assert all(i["mask"].startswith('url("data:image/svg+xml') for i in icons), icons
+    assert not any("Font Awesome" in i["font"] for i in icons), icons
+    page.wait_for_load_state("networkidle")
+    assert not t.outside, t.outside
+    assert not [r for r in t.requests if r.endswith((".woff", ".woff2", ".ttf")) and "fontawesome" in r.lower()]
     assert not t.errors, t.errors

@@ -1,6 +1,7 @@
-"""The GitHub Actions workflows: actionlint accepts them, and the Pages workflow has what publishing the
-book needs (strict build, Pages artifact and deployment with the right permissions, a notebook cache
-whose key changes with the data, the package and the chapters)."""
+"""The GitHub Actions workflows: actionlint accepts them; the Pages workflow tests (through `.ci/run`) and
+strictly builds every pull request and uploads the site to preview, deploys to GitHub Pages only from main with
+the right permissions, cancels superseded pull-request runs but never a deployment, and keeps a notebook cache
+whose key changes with the data, the package and the chapters; a weekly workflow of its own checks outside links."""
 import os
 import shutil
 import subprocess
@@ -15,6 +16,10 @@ from pzboek import check
 ROOT = Path(__file__).resolve().parents[1]
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
 PAGES = ROOT / ".github" / "workflows" / "pages.yml"
+LINKCHECK = ROOT / ".github" / "workflows" / "linkcheck.yml"
+CI_RUN = ROOT / ".ci" / "run"
+ON_MAIN = "github.ref == 'refs/heads/main'"
+NOT_A_PR = "github.event_name != 'pull_request'"
 # What a chapter's executed output depends on: the notebook cache key must change with each of these.
 NOTEBOOK_INPUTS = ["requirements.txt", "data/**", "pzboek/**", "chapters/**", "index.md", "_config.yml"]
 
@@ -58,8 +63,14 @@ def pages() -> dict:
     return load(PAGES)
 
 
+@pytest.fixture(scope="module")
+def linkcheck() -> dict:
+    assert LINKCHECK.exists(), f"{LINKCHECK.relative_to(ROOT)} is missing"
+    return load(LINKCHECK)
+
+
 def test_there_are_workflows():
-    assert PAGES in WORKFLOWS
+    assert PAGES in WORKFLOWS and LINKCHECK in WORKFLOWS
 
 
 def test_actionlint_accepts_every_workflow():
@@ -78,35 +89,81 @@ def test_actionlint_catches_a_broken_workflow(tmp_path):
     assert "nope" in result.stdout and "evnt" in result.stdout, result.stdout
 
 
-def test_pages_runs_on_push_to_main_and_by_hand(pages):
+def test_pages_runs_on_every_pull_request_on_push_to_main_and_by_hand(pages):
+    assert "pull_request" in pages["on"]
+    assert not (pages["on"]["pull_request"] or {}).get("branches"), "pull requests to any branch are checked"
     assert pages["on"]["push"]["branches"] == ["main"]
     assert "workflow_dispatch" in pages["on"]
-    assert pages["concurrency"]["group"] == "pages"
 
 
-def test_pages_build_tests_then_builds_strictly_and_uploads_the_site(pages):
+def test_superseded_pull_request_runs_are_cancelled_but_never_a_deployment(pages):
+    concurrency = pages["concurrency"]
+    group = concurrency["group"]
+    assert "github.event.pull_request.number" in group and "github.ref" in group, group
+    # cancelled only for pull requests: a run on main (which deploys) is never cancelled
+    assert concurrency["cancel-in-progress"] == "${{ github.event_name == 'pull_request' }}"
+    deploy = pages["jobs"]["deploy"].get("concurrency", {})
+    assert deploy.get("cancel-in-progress") is False, deploy
+
+
+def test_pages_build_calls_ci_run_then_builds_strictly(pages):
     build = pages["jobs"]["build"]
     commands = runs(build)
-    assert "make test" in commands and "make book" in commands
-    assert commands.index("make test") < commands.index("make book")
-    assert "apt-get install -y chromium" in commands
+    assert ".ci/run" in commands and "make book" in commands
+    assert commands.index(".ci/run") < commands.index("make book")
+    # the install steps live in .ci/run only, not repeated in the workflow
+    assert "apt-get" not in commands and "make test" not in commands, commands
     (python,) = steps(build, "actions/setup-python")
     assert str(python["with"]["python-version"]) == "3.11"
     assert python["with"]["cache"] == "pip" and python["with"]["cache-dependency-path"] == "requirements.txt"
-    (upload,) = steps(build, "actions/upload-pages-artifact")
-    assert upload["with"]["path"] == "_build/html"
     # The strict build is the Makefile's: warnings are errors.
     assert " -W" in (ROOT / "Makefile").read_text(encoding="utf-8")
 
 
-def test_pages_deploys_with_pages_and_id_token_permissions(pages):
+def test_ci_run_installs_a_browser_only_when_none_is_found_and_runs_make_test():
+    script = CI_RUN.read_text(encoding="utf-8")
+    assert CI_RUN.stat().st_mode & 0o111, ".ci/run is not executable"
+    assert "find_chromium" in script and "apt-get install -y --no-install-recommends chromium" in script
+    assert script.rstrip().endswith("make test")
+    result = subprocess.run(["bash", "-n", str(CI_RUN)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+
+def test_pull_requests_upload_the_site_to_preview(pages):
+    (upload,) = steps(pages["jobs"]["build"], "actions/upload-artifact")
+    assert upload["with"]["path"] == "_build/html"
+    assert upload.get("if") == "github.event_name == 'pull_request'"
+
+
+def test_only_main_uploads_for_pages_and_deploys(pages):
+    (upload,) = steps(pages["jobs"]["build"], "actions/upload-pages-artifact")
+    assert upload["with"]["path"] == "_build/html"
+    for condition in (upload.get("if", ""), pages["jobs"]["deploy"].get("if", "")):
+        assert ON_MAIN in condition and NOT_A_PR in condition, condition
+
+
+def test_pages_deploys_with_pages_and_id_token_permissions_on_the_deploy_job_only(pages):
     deploy = pages["jobs"]["deploy"]
     assert deploy["needs"] in ("build", ["build"])
     assert steps(deploy, "actions/deploy-pages"), "the deploy job does not use actions/deploy-pages"
-    permissions = {**pages.get("permissions", {}), **deploy.get("permissions", {})}
+    permissions = deploy.get("permissions", {})
     assert permissions.get("pages") == "write" and permissions.get("id-token") == "write", permissions
+    assert pages.get("permissions") == {"contents": "read"}, pages.get("permissions")
+    assert "permissions" not in pages["jobs"]["build"]
     environment = deploy["environment"]
     assert (environment["name"] if isinstance(environment, dict) else environment) == "github-pages"
+
+
+def test_weekly_linkcheck_reports_without_blocking(linkcheck):
+    assert set(linkcheck["on"]) <= {"schedule", "workflow_dispatch"}, "the link check runs on a schedule only"
+    (cron,) = [entry["cron"] for entry in linkcheck["on"]["schedule"]]
+    minute, hour, day_of_month, month, day_of_week = cron.split()
+    assert day_of_month == "*" and month == "*" and day_of_week.isdigit(), f"not weekly: {cron}"
+    job = next(iter(linkcheck["jobs"].values()))
+    assert job.get("continue-on-error") is True
+    assert "make linkcheck" in runs(job)
+    assert "jupyter-book build . --builder custom --custom-builder linkcheck" in (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert "deploy-pages" not in LINKCHECK.read_text(encoding="utf-8")
 
 
 def test_caches_of_venv_and_executed_notebooks(pages):
