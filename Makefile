@@ -1,37 +1,36 @@
 # Two commands: `make book` builds the site into _build/html, `make test` runs every test.
+# The build itself is `jupyter-book build .` (its extension pzboek.build checks the survey file, executes the
+# notebooks and writes the downloads, pzboek/build/); make adds the environment and the strict flags.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 JB_FLAGS := -W -n --keep-going
-# The shared package is imported from this checkout (also by the notebook kernels), never from site-packages.
-export PYTHONPATH := $(CURDIR)
 
 .PHONY: book test serve bench standin lock clean
 
-$(VENV)/.installed: requirements.txt
+# The environment: requirements.txt with hashes, and this checkout's pzboek installed editable (so notebook
+# kernels, JupyterLab and `jupyter-book build .` import it without PYTHONPATH; pyproject.toml registers its
+# notebook executor with jupyter-cache).
+$(VENV)/.installed: requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes -r requirements.txt
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $@
 
-# Every file the site is built from. Sphinx runs only when one of them is newer than the last build (or the
-# check step rewrote its stamp); with nothing changed, `make book` costs a hash of the inputs.
-SITE_SOURCES := _config.yml _toc.yml index.md references.bib requirements.txt \
-	$(wildcard chapters/*.md _static/* _templates/* locale/*/LC_MESSAGES/*.po pzboek/*.py data/*)
-# the landing page's "Citeer deze uitgave" block is written from it
-SITE_SOURCES += CITATION.cff
-# A failed build leaves no _build/html/.built behind, so the next `make book` tries again.
+# Every file the site is built from, as declared in pyproject.toml ([tool.pzboek.inputs]): with none of them
+# newer than the last good build, `make book` has nothing to do. (The configured survey file, $PZ_SURVEY, is
+# among them.) A failed build leaves no _build/html/.built behind, so the next `make book` tries again.
+SITE_SOURCES := $(shell $(PYTHON) -m pzboek.build.inputs files results notebooks site)
+# Which survey file is configured is an input too: this file changes when $PZ_SURVEY does.
+SURVEY_SETTING := _build/.pz-survey
+$(shell mkdir -p _build && { test -f $(SURVEY_SETTING) && test "$$(cat $(SURVEY_SETTING))" = "$(PZ_SURVEY)"; } || echo "$(PZ_SURVEY)" > $(SURVEY_SETTING))
 .DELETE_ON_ERROR:
 
-# The survey file is checked first; a bad file stops here with one line, before any notebook runs. The
-# check also executes the notebooks when the survey, codebook, margins, tables, package or pinned
-# requirements changed, and rewrites _build/.inputs-digest only then.
 book: $(VENV)/.installed
-	$(BIN)/python -m pzboek.check
 	@$(MAKE) --no-print-directory _build/html/.built
 
-_build/html/.built: _build/.inputs-digest $(SITE_SOURCES)
-	$(BIN)/python -m pzboek.check --run $(BIN)/jupyter-book build . $(JB_FLAGS)
+_build/html/.built: $(SITE_SOURCES) $(SURVEY_SETTING)
+	$(BIN)/jupyter-book build . $(JB_FLAGS)
 	touch $@
 
 test: $(VENV)/.installed
@@ -41,11 +40,11 @@ serve: book
 	$(BIN)/python -m http.server --directory _build/html --bind 127.0.0.1 8000
 
 # Live preview on http://127.0.0.1:$(PORT): rebuilds on save (chapters, index.md, _config.yml, _toc.yml, data/)
-# and reloads the browser; a data change runs the check first (pzboek/live.py).
+# and reloads the browser; a data change runs the check first (pzboek/build/live.py).
 PORT ?= 8000
 .PHONY: live
 live: $(VENV)/.installed
-	$(BIN)/python -m pzboek.live --port $(PORT)
+	$(BIN)/python -m pzboek.build.live --port $(PORT)
 
 # JupyterLab on this folder: a chapter opens as a notebook (jupytext; a double click does it with the settings in
 # .jupyter/lab/user-settings) and runs with `pzboek` from this checkout.
@@ -67,7 +66,7 @@ lint-workflows: $(VENV)/.installed
 
 # Regenerate the stand-in survey file from the codebook, margins and published-figures table.
 standin: $(VENV)/.installed
-	$(BIN)/python -m pzboek.generate
+	$(BIN)/python -m tools.standin
 
 lock: $(VENV)/.installed
 	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links -o requirements.txt requirements.in
@@ -79,11 +78,10 @@ clean:
 # make schat ARGS="betalen 1 geslacht=1"
 .PHONY: schat
 schat: $(VENV)/.installed
-	$(BIN)/python -m pzboek.schat $(ARGS)
+	$(BIN)/python -m tools.schat $(ARGS)
 
 # Links to other sites (Sphinx's linkcheck builder; needs the internet). Report: _build/linkcheck/output.txt (the custom builder keeps it out of _build/html).
 # Run weekly by .github/workflows/linkcheck.yml, apart from the build, so a dead outside link blocks nothing.
 .PHONY: linkcheck
 linkcheck: $(VENV)/.installed
-	$(BIN)/python -m pzboek.check
 	$(BIN)/jupyter-book build . --builder custom --custom-builder linkcheck

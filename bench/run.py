@@ -248,7 +248,7 @@ def chrome_path() -> str:
     if os.environ.get("CHROME_PATH"):  # Lighthouse's own setting
         return os.environ["CHROME_PATH"]
     sys.path.insert(0, str(ROOT))
-    from pzboek.browser import BrowserNotFound, find_chromium
+    from tools.browser import BrowserNotFound, find_chromium
     try:
         return find_chromium()
     except BrowserNotFound as missing:

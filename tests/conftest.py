@@ -9,13 +9,11 @@ import pytest
 
 from pzboek import paths
 from pzboek.data import load_weighted_survey
-from pzboek.generate import write_sav
+from tools.standin import write_sav
 from pzboek.survey import read_sav
 
 ROOT = paths.ROOT
 BIN = Path(sys.executable).parent
-# notebook kernels and subprocesses import pzboek from this checkout, as under `make`
-os.environ["PYTHONPATH"] = str(ROOT)
 
 
 @pytest.fixture(scope="session")
@@ -44,17 +42,16 @@ def write_variant(tmp_path, raw_standin):
 
 
 def run_check(survey_file) -> subprocess.CompletedProcess:
-    """`python -m pzboek.check` against another survey file, with its own build folder stamp ignored."""
+    """The build's check step (`python -m pzboek.build.prepare`) against another survey file."""
     env = {**os.environ, "PZ_SURVEY": str(survey_file)}
-    return subprocess.run([sys.executable, "-m", "pzboek.check"], cwd=ROOT, env=env, capture_output=True, text=True)
+    return subprocess.run([sys.executable, "-m", "pzboek.build.prepare"], cwd=ROOT, env=env, capture_output=True,
+                          text=True)
 
 
 @pytest.fixture(scope="session")
 def built_book() -> Path:
     """The book built the way `make book` builds it, into _build/html."""
     env = {k: v for k, v in os.environ.items() if k != "PZ_SURVEY"}
-    subprocess.run([sys.executable, "-m", "pzboek.check"], cwd=ROOT, env=env, check=True)
-    # the build must find every notebook already executed by the check step (both cores used there)
     result = subprocess.run([str(BIN / "jupyter-book"), "build", ".", "-W", "-n", "--keep-going"],
                             cwd=ROOT, env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]

@@ -1,4 +1,4 @@
-"""The built book in a real browser (Chromium or Chrome through Playwright, found by pzboek.browser): live charts, no outside requests.
+"""The built book in a real browser (Chromium or Chrome through Playwright, found by tools/browser.py): live charts, no outside requests.
 
 The site is served from _build/html on 127.0.0.1; every request to another host is refused and recorded.
 Element screenshots of every figure go to _build/screenshots/figuurN.png (not committed), with the
@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from pzboek.browser import BrowserNotFound, find_chromium
+from tools.browser import BrowserNotFound, find_chromium
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]

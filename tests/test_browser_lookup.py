@@ -1,4 +1,4 @@
-"""pzboek.browser finds Chromium or Chrome portably: PZ_CHROMIUM wins, then PATH, then install paths; with none,
+"""tools/browser.py finds Chromium or Chrome portably: PZ_CHROMIUM wins, then PATH, then install paths; with none,
 one line that says what to do."""
 import os
 import stat
@@ -7,8 +7,8 @@ import sys
 
 import pytest
 
-from pzboek import browser
-from pzboek.browser import BrowserNotFound, find_chromium
+from tools import browser
+from tools.browser import BrowserNotFound, find_chromium
 
 
 def fake_executable(path):

@@ -16,7 +16,8 @@ import jsonschema
 import pytest
 import yaml
 
-from pzboek import citation, paths
+from pzboek import paths
+from pzboek.build import citation
 
 ROOT = paths.ROOT
 SCHEMA = json.loads((ROOT / "tests" / "data" / "citation-file-format-1.2.0.schema.json").read_text(encoding="utf-8"))

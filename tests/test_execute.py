@@ -1,9 +1,11 @@
-"""The executor that fills the notebook cache: shared kernels, clean namespaces, failures left to the build."""
+"""The shared-kernel executor, through jupyter-cache's executor interface: shared kernels, clean namespaces,
+failures left to the build."""
 from pathlib import Path
 
 from jupyter_cache import get_cache
+from jupyter_cache.executors import list_executors, load_executor
 
-from pzboek import execute
+from pzboek.build import execute
 
 NOTEBOOK = """\
 ---
@@ -28,15 +30,18 @@ def write(folder: Path, name: str, code: str) -> Path:
 
 
 def test_one_kernel_runs_notebooks_in_turn_with_clean_namespaces(tmp_path, monkeypatch):
-    monkeypatch.setattr(execute, "WORKERS", 1)
+    assert "pzboek-shared-kernels" in list_executors()  # registered in pyproject.toml
+    monkeypatch.setattr(execute, "workers", lambda: 1)
     first = write(tmp_path, "eerste", "x = 41\nprint(x + 1)")
     second = write(tmp_path, "tweede", "print('x' in dir())\nimport os\nprint(os.getcwd())")
     broken = write(tmp_path, "kapot", "raise ValueError('kapot')")
     after = write(tmp_path, "daarna", "print('na de fout')")
-    failed = execute.execute_notebooks([first, second, broken, after], tmp_path / "cache", timeout=60)
-
-    assert failed == [str(broken)]
     cache = get_cache(str(tmp_path / "cache"))
+    pks = [cache.add_nb_to_project(str(p), read_data={"name": "myst_nb_md", "type": "plugin"}).pk
+           for p in (first, second, broken, after)]
+    result = load_executor("pzboek-shared-kernels", cache).run_and_cache(filter_pks=pks, timeout=60)
+
+    assert result.excepted == [str(broken)] and sorted(result.succeeded) == sorted(map(str, (first, second, after)))
     outputs = {}
     for path in (first, second, after):
         record = cache.match_cache_notebook(cache.get_project_notebook(str(path)).nb)
@@ -47,4 +52,5 @@ def test_one_kernel_runs_notebooks_in_turn_with_clean_namespaces(tmp_path, monke
     assert outputs["eerste"] == "42\n"
     assert outputs["tweede"] == f"False\n{tmp_path}\n"  # the first notebook's x is gone
     assert outputs["daarna"] == "na de fout\n"  # a fresh kernel after the failure
-    assert len(cache.list_unexecuted()) == 1  # the broken one, for the build to run and report
+    assert [r.uri for r in cache.list_unexecuted()] == [str(broken)]  # for the build to run and report
+    assert "kapot" in cache.get_project_record(str(broken)).traceback

@@ -11,7 +11,8 @@ import pyreadstat
 import yaml
 
 from pzboek import paths
-from pzboek.sphinx_ext import _standin_flag
+from pzboek.build.pages import _standin_notice
+from pzboek.survey import survey_is_standin
 
 NOTICE = re.compile(r'<aside class="pz-vervangend" aria-label="Over de cijfers">(.*?)</aside>', re.S)
 CONFIG = yaml.safe_load((paths.ROOT / "_config.yml").read_text(encoding="utf-8"))
@@ -67,11 +68,12 @@ def test_standin_notice_on_every_page_links_to_the_verantwoording(built_book):
 
 def _notice_for(survey_file: Path, monkeypatch) -> str:
     """The notice as the book's template writes it, for a build whose configured survey file is survey_file."""
-    monkeypatch.setenv("PZ_SURVEY", str(survey_file))
-    config = SimpleNamespace(html_context={"default_mode": "auto"})
-    _standin_flag(None, config)
+    # what the build's check records (pzboek/build/prepare.py) and the page context then says
+    app = SimpleNamespace(pz_build_state={"standin": survey_is_standin(survey_file)})
+    context = {"default_mode": "auto"}
+    _standin_notice(app, "index", "page.html", context, None)
     template = jinja2.Environment(loader=jinja2.FileSystemLoader(paths.ROOT / "_templates")).get_template("pz-vervangend.html")
-    return template.render(**config.html_context, pagename="index", pathto=lambda name: f"{name}.html")
+    return template.render(**context, pagename="index", pathto=lambda name: f"{name}.html")
 
 
 def test_standin_notice_follows_the_configured_survey_file(tmp_path, monkeypatch):
@@ -111,7 +113,7 @@ def test_no_english_interface_strings(built_book):
 
 def test_translations_load_before_sphinx_highlight(built_book):
     for page in pages(built_book):
-        scripts = re.findall(r'<script defer src="[^"]*/?(doctools|translations|sphinx_highlight)\.js', page.read_text(encoding="utf-8"))
+        scripts = re.findall(r'<script defer(?:="defer")? src="[^"]*/?(doctools|translations|sphinx_highlight)\.js', page.read_text(encoding="utf-8"))
         assert scripts == ["doctools", "translations", "sphinx_highlight"], page
 
 

@@ -10,7 +10,8 @@ import time
 import urllib.request
 from pathlib import Path
 
-from pzboek import check, paths
+from pzboek import paths
+from pzboek.build import prepare
 
 SENTENCE = "Deze zin is toegevoegd door de test van de live preview."
 
@@ -45,7 +46,7 @@ def test_live_preview_rebuilds_a_saved_chapter(tmp_path):
     shutil.copytree(paths.ROOT, book, ignore=shutil.ignore_patterns(".venv", "_build", ".git", ".pytest_cache",
                                                                         "bench", "conf.py"))
     port = free_port()
-    env = {**{k: v for k, v in os.environ.items() if k not in ("PZ_SURVEY", check.LOCK_HELD)},
+    env = {**{k: v for k, v in os.environ.items() if k not in ("PZ_SURVEY", prepare.LOCK_HELD)},
            "PYTHONPATH": str(book)}
     (tmp_path / "venv").mkdir()
     (tmp_path / "venv" / ".installed").touch()
@@ -72,7 +73,7 @@ def test_live_preview_rebuilds_a_saved_chapter(tmp_path):
         margins = book / "data" / "margins.yml"
         margins.write_text(margins.read_text(encoding="utf-8") + "\nkapot: [\n", encoding="utf-8")
         end = time.monotonic() + 30
-        while "Pre-Build command exited with exit code" not in (tmp_path / "live.log").read_text():
+        while "exited with exit code" not in (tmp_path / "live.log").read_text():
             assert time.monotonic() < end, (tmp_path / "live.log").read_text()[-3000:]
             time.sleep(0.2)
         assert f"error: {margins}: not valid YAML" in (tmp_path / "live.log").read_text()  # the check's one line
@@ -90,19 +91,22 @@ def test_live_preview_rebuilds_a_saved_chapter(tmp_path):
 
 def test_build_lock_serialises_builds(tmp_path, monkeypatch):
     """While one process holds the lock, a second waits (and says so); a child of the holder does not wait."""
-    monkeypatch.setattr(check, "BUILD", tmp_path / "_build")
-    monkeypatch.delenv(check.LOCK_HELD, raising=False)
-    env = {**os.environ, "PYTHONPATH": str(paths.ROOT)}
-    env.pop(check.LOCK_HELD, None)
-    script = ("import sys, time; from pathlib import Path; from pzboek import check; "
-              f"check.BUILD = Path({str(tmp_path / '_build')!r}); "
-              "t = time.monotonic()\nwith check.build_lock(): print(round(time.monotonic() - t, 1))")
-    with check.build_lock():
-        waiter = subprocess.Popen([sys.executable, "-c", script], env=env, stdout=subprocess.PIPE,
-                                  stderr=subprocess.PIPE, text=True)
-        child = subprocess.run([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True, timeout=30)
-        time.sleep(2)
-        assert waiter.poll() is None, "the second build did not wait for the lock"
+    monkeypatch.setattr(prepare, "BUILD", tmp_path / "_build")
+    monkeypatch.delenv(prepare.LOCK_HELD, raising=False)
+    env = {k: v for k, v in os.environ.items() if k != prepare.LOCK_HELD}
+    script = ("import sys, time; from pathlib import Path; from pzboek.build import prepare; "
+              f"prepare.BUILD = Path({str(tmp_path / '_build')!r}); "
+              "t = time.monotonic(); prepare.build_lock(); print(round(time.monotonic() - t, 1))")
+    holder = subprocess.Popen([sys.executable, "-c", script + "; sys.stdout.flush(); time.sleep(3)"], env=env,
+                              stdout=subprocess.PIPE, text=True)
+    assert float(holder.stdout.readline()) < 1
+    waiter = subprocess.Popen([sys.executable, "-c", script], env=env, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True)
+    child = subprocess.run([sys.executable, "-c", script], env={**env, prepare.LOCK_HELD: str(tmp_path / "_build" / ".lock")},
+                           stdout=subprocess.PIPE, text=True, timeout=30)
+    time.sleep(1)
+    assert waiter.poll() is None, "the second build did not wait for the lock"
     out, err = waiter.communicate(timeout=30)
-    assert float(out) >= 2 and "waiting for another build" in err
+    holder.wait(timeout=30)
+    assert float(out) >= 1.5 and "waiting for another build" in err
     assert float(child.stdout) < 1  # started by the holder: PZBOEK_BUILD_LOCK in its environment

@@ -6,7 +6,7 @@ from pzboek import paths
 
 
 def run(*args):
-    return subprocess.run([sys.executable, "-m", "pzboek.schat", *args], cwd=paths.ROOT, capture_output=True, text=True)
+    return subprocess.run([sys.executable, "-m", "tools.schat", *args], cwd=paths.ROOT, capture_output=True, text=True)
 
 
 def test_lookup_prints_the_share_as_a_chapter_shows_it(survey):

@@ -1,6 +1,6 @@
 """Look a number up before adding it to the book (AUTEURS.md):
 
-    python -m pzboek.schat VARIABELE CODES [SUBGROEP]      e.g.  python -m pzboek.schat betalen 1 geslacht=1
+    python -m tools.schat VARIABELE CODES [SUBGROEP]      e.g.  python -m tools.schat betalen 1 geslacht=1
 
 prints the weighted share in the configured survey file as a chapter shows it, with its interval and base.
 """
@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import sys
 
-from . import dutch, paths
-from .survey import SurveyError
+from pzboek import dutch, paths
+from pzboek.survey import SurveyError
 
-USAGE = "usage: python -m pzboek.schat VARIABELE CODES [SUBGROEP]   (CODES like 1 or 4;5, SUBGROEP like geslacht=1)"
+USAGE = "usage: python -m tools.schat VARIABELE CODES [SUBGROEP]   (CODES like 1 or 4;5, SUBGROEP like geslacht=1)"
 
 
 def describe(variable: str, codes: str, subgroup: str = "") -> str:
-    from .data import load_weighted_survey
+    from pzboek.data import load_weighted_survey
 
     survey = load_weighted_survey()
     if variable not in survey.codebook.variables:

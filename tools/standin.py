@@ -6,7 +6,7 @@ answers so that every weighted percentage in data/published_figures.csv rounds t
 reconstructed value. Shares the report never mentions (the rest of each answer scale) are the plausible
 assumptions in ANSWER_SHARES below; they exist only in the stand-in file.
 
-    python -m pzboek.generate [output.sav]
+    python -m tools.standin [output.sav]
 """
 from __future__ import annotations
 
@@ -18,11 +18,11 @@ import numpy as np
 import pandas as pd
 import pyreadstat
 
-from . import paths
-from .estimates import WeightedSurvey
-from .published import load_published
-from .survey import STANDIN_LABEL, load_codebook
-from .weighting import load_margins, rake_to_margins
+from pzboek import paths
+from pzboek.estimates import WeightedSurvey
+from pzboek.published import load_published
+from pzboek.survey import STANDIN_LABEL, load_codebook
+from pzboek.weighting import load_margins, rake_to_margins
 
 SEED = 2019
 N = 1004

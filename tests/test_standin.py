@@ -2,7 +2,7 @@
 import pandas as pd
 
 from pzboek import paths
-from pzboek.generate import generate, write_sav
+from tools.standin import generate, write_sav
 from pzboek.survey import read_sav
 
 

@@ -1,0 +1,90 @@
+"""The book's build: a Sphinx extension (`pzboek.build` in _config.yml), so that `jupyter-book build .` is the
+whole build, and `make book` only adds the environment and strict flags.
+
+- prepare.py: on `builder-inited`, the build lock, the check of the inputs (one line and exit 1 on bad input),
+  executing the notebooks when the inputs of their results changed, and the downloads and Vega libraries.
+- inputs.py: what the book is built from, declared once in pyproject.toml (standard library only).
+- execute.py: the jupyter-cache executor with shared warm kernels.
+- content.py: the pages' content (citations, numbering of added figures, footnotes, search index).
+- pages.py: the HTML pages (Dutch strings, one stylesheet, deferred scripts, notebook links).
+- citation.py, live.py: the citation block from CITATION.cff; the live preview (`make live`).
+
+Nothing here is imported by the chapters: editing it never invalidates an executed notebook.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from .prepare import BUILD, EXECUTOR
+
+FAILED_PAGES = BUILD / ".failed-pages"  # pages a failed build removed; read again next time
+
+
+def _prepare(app) -> None:
+    from . import prepare
+
+    if app.builder.format != "html":  # linkcheck and friends need no executed notebooks
+        app.pz_build_state = prepare.BuildState.load()
+        return
+    app.pz_build_state = prepare.prepare(Path(app.env.mystnb_config.execution_cache_path), EXECUTOR,
+                                         app.config.nb_execution_timeout)
+
+
+def _outdated(app, env, added, changed, removed) -> list[str]:
+    """Every page is read again when the inputs of the numbers changed (its outputs may all differ), and so is a
+    page a failed build removed (its doctree holds the failure)."""
+    again = set()
+    digest = app.pz_build_state.get("digest")
+    if getattr(env, "pz_results_digest", None) != digest:
+        env.pz_results_digest = digest
+        again = set(env.found_docs)
+    if FAILED_PAGES.exists():
+        again |= set(FAILED_PAGES.read_text().split()) & env.found_docs
+        FAILED_PAGES.unlink()
+    return sorted(again - added - changed)
+
+
+class _GlueFailures:
+    """The pages on which a glued number could not be shown (myst-nb's warnings of subtype 'glue')."""
+
+    def __init__(self):
+        import logging
+
+        self.docnames: set[str] = set()
+        handler = logging.Handler(logging.WARNING)
+        handler.emit = self.record
+        logging.getLogger("sphinx").addHandler(handler)
+
+    def record(self, record) -> None:
+        if getattr(record, "subtype", None) == "glue" and getattr(record, "location", None):
+            self.docnames.add(str(record.location).split(":")[0])
+
+
+def _remove_failed_pages(app, exception) -> None:
+    """A page with a glued number missing is not left in the site, where a preview or a deploy could serve it
+    with the number blank: it is removed, and read again by the next build."""
+    failed = set()
+    for location in app.pz_glue_failures.docnames:
+        docname = app.env.path2doc(location) if os.path.isabs(location) else location
+        if docname in app.env.found_docs:
+            failed.add(docname)
+    for docname in sorted(failed):
+        page = Path(app.builder.get_outfilename(docname))
+        page.unlink(missing_ok=True)
+        print(f"error: {app.env.doc2path(docname)}: a glued number is missing, so {page} was removed "
+              f"(see the warning above)", file=__import__("sys").stderr)
+    if failed:
+        FAILED_PAGES.write_text("\n".join(sorted(failed)))
+
+
+def setup(app):
+    from . import content, pages
+
+    content.setup(app)
+    pages.setup(app)
+    app.pz_glue_failures = _GlueFailures()
+    app.connect("builder-inited", _prepare, priority=900)  # after myst-nb has set its cache path
+    app.connect("env-get-outdated", _outdated)
+    app.connect("build-finished", _remove_failed_pages)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

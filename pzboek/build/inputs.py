@@ -1,0 +1,64 @@
+"""The book's inputs, as declared in pyproject.toml ([tool.pzboek.inputs]), and their digests.
+
+Standard library only: the Makefile and the CI workflow call it with the system Python before any environment
+exists.
+
+    python3 -m pzboek.build.inputs files results notebooks site   # the files, one per line (the Makefile)
+    python3 -m pzboek.build.inputs digest results notebooks       # one hash of them (the CI cache key)
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+GROUPS = ("results", "notebooks", "site")
+
+
+def declared() -> dict[str, list[str]]:
+    with open(ROOT / "pyproject.toml", "rb") as handle:
+        return tomllib.load(handle)["tool"]["pzboek"]["inputs"]
+
+
+def files(*groups: str) -> list[Path]:
+    """The files of these groups that exist, sorted, each once; for 'results' also the configured survey file."""
+    patterns = declared()
+    unknown = [g for g in groups if g not in patterns]
+    if unknown:
+        raise KeyError(f"{ROOT / 'pyproject.toml'}: no input group '{unknown[0]}' in [tool.pzboek.inputs]")
+    found = {p for g in groups for pattern in patterns[g] for p in ROOT.glob(pattern) if p.is_file()}
+    if "results" in groups and (survey := os.environ.get("PZ_SURVEY")):
+        found.add((ROOT / survey).resolve())
+    return sorted(found)
+
+
+def digest(*groups: str) -> str:
+    """Hash of the names and contents of these groups' files (and of which survey file is configured)."""
+    hashed = hashlib.sha256(os.environ.get("PZ_SURVEY", "").encode())
+    for path in files(*groups):
+        name = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+        hashed.update(f"\0{name}\0".encode())
+        hashed.update(path.read_bytes())
+    return hashed.hexdigest()
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) < 2 or argv[0] not in ("files", "digest"):
+        print(f"usage: python3 -m pzboek.build.inputs files|digest {'|'.join(GROUPS)}...", file=sys.stderr)
+        return 2
+    try:
+        if argv[0] == "digest":
+            print(digest(*argv[1:]))
+        else:
+            print("\n".join(str(p.relative_to(ROOT) if p.is_relative_to(ROOT) else p) for p in files(*argv[1:])))
+    except KeyError as err:
+        print(f"error: {err.args[0]}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,306 @@
+"""What the book's extension does to its HTML pages, through Sphinx's and the theme's hooks (`html-page-context`,
+template blocks in _templates/layout.html, message catalogs): Dutch interface strings, one stylesheet request,
+deferred scripts, no search index on chapter pages, the stand-in notice, links to each chapter's executed
+notebook. Every page is complete as Sphinx writes it; nothing rewrites a written page.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from pathlib import Path
+
+# Markup the themes hard-code in their templates, mended while the page renders (the `pz_mend` filter over the
+# theme's `content` block in _templates/layout.html): no setting or message catalog reaches these strings.
+MARKUP_FIXES = {
+    'aria-label="Main"': 'aria-label="Hoofdmenu"',  # sphinx-book-theme components/sbt-sidebar-nav.html
+    '<nav aria-label="Page">': '<nav aria-label="Pagina">',  # sphinx-book-theme layout.html, print contents
+    # pydata-sphinx-theme layout.html: the primary sidebar holds the book's logo (a link to the start page)
+    # outside any landmark, beside its <nav>: the whole sidebar is the book's navigation
+    '<div id="pst-primary-sidebar" class="bd-sidebar-primary bd-sidebar">':
+        '<div id="pst-primary-sidebar" class="bd-sidebar-primary bd-sidebar" role="navigation" aria-label="Boek">',
+}
+
+
+def mend(markup: str) -> str:
+    for wrong, right in MARKUP_FIXES.items():
+        markup = markup.replace(wrong, right)
+    return markup
+
+
+# Static scripts of extensions with English strings and no setting or catalog for them: written in Dutch in the
+# site's copy after Sphinx has copied the static files (there is no hook for a static file's content).
+# sphinx-copybutton keeps its messages in a `const` of its own and uses the 'en' entry for any language it does
+# not know; sphinx-togglebutton writes its button's aria-label in its script.
+STATIC_SCRIPT_FIXES = {
+    "copybutton.js": [("""    'copy': 'Copy',
+    'copy_to_clipboard': 'Copy to clipboard',
+    'copy_success': 'Copied!',
+    'copy_failure': 'Failed to copy',""", """    'copy': 'Kopiëren',
+    'copy_to_clipboard': 'Naar klembord kopiëren',
+    'copy_success': 'Gekopieerd!',
+    'copy_failure': 'Kopiëren mislukt',""")],
+    "togglebutton.js": [('aria-label="Toggle hidden content"', 'aria-label="Verborgen inhoud tonen of verbergen"')],
+}
+
+
+def _dutch_static_scripts(outdir: Path) -> None:
+    for name, fixes in STATIC_SCRIPT_FIXES.items():
+        path = outdir / "_static" / name
+        if path.exists():
+            text = original = path.read_text(encoding="utf-8")
+            for wrong, right in fixes:
+                text = text.replace(wrong, right)
+            if text != original:
+                path.write_text(text, encoding="utf-8")
+
+
+# The theme and extensions link a dozen stylesheets, one behind an @import: each a render-blocking request on a
+# slow phone network. Pages link one stylesheet instead (`pz_stylesheet` in _templates/layout.html), the same
+# files joined in the same order, named after the list of files. A change to any of them rewrites every page
+# (_assets_changed), and so the join.
+THEME_STYLESHEETS = ('{%- import "static/webpack-macros.html" as _webpack with context %}'
+                     '{{ _webpack.head_pre_assets() }}')  # pydata-sphinx-theme's own, linked before the others
+HREF = re.compile(r'href="([^"?]+)')
+CSS_IMPORT = re.compile(r'@import\s+(?:url\()?["\']([^"\']+)["\']\)?\s*;')
+CSS_URL = re.compile(r'url\(\s*(["\']?)(?![a-z]+:|/|#|%23)([^"\')]+)\1\s*\)', re.I)
+SOURCE_MAP = re.compile(r"/\*# sourceMappingURL=[^*]*\*/")  # would name the wrong file once joined
+STYLESHEETS_DIR = "_static/styles"
+
+
+def _stylesheet(path: Path, target_dir: Path) -> str:
+    """A stylesheet with its @imports written in and its url()s made relative to target_dir."""
+    text = SOURCE_MAP.sub("", path.read_text(encoding="utf-8").replace('@charset "UTF-8";', ""))
+    text = CSS_IMPORT.sub(lambda m: _stylesheet((path.parent / m.group(1)).resolve(), target_dir), text)
+    return CSS_URL.sub(lambda m: f'url("{os.path.relpath(path.parent / m.group(2), target_dir)}")', text)
+
+
+def _one_stylesheet(app, pagename, templatename, context, doctree) -> None:
+    if "css_files" not in context:
+        return
+    theme = HREF.findall(app.builder.templates.render_string(THEME_STYLESHEETS, {**context, "pathto": lambda n, r=0: n}))
+    joined = [c for c in context["css_files"] if not c.attributes.get("media")]
+    files = [*theme, *(c.filename.split("?")[0] for c in joined)]
+    name = f"{STYLESHEETS_DIR}/pz-{hashlib.sha256(' '.join(files).encode()).hexdigest()[:12]}.css"
+    app.pz_stylesheets[name] = files
+    context["pz_stylesheet"] = name
+    context["css_files"] = [c for c in context["css_files"] if c not in joined]
+
+
+def _write_joined_stylesheets(app) -> None:
+    outdir = Path(app.outdir)
+    for name, files in app.pz_stylesheets.items():
+        text = "\n".join(_stylesheet(outdir / f, (outdir / name).parent) for f in files)
+        (outdir / name).write_text(text, encoding="utf-8")
+
+
+# Scripts in <head> block the first paint: every script file is deferred (deferred ones still run in document
+# order, after parsing). documentation_options.js must run at once (inline scripts in <head> set
+# DOCUMENTATION_OPTIONS), so its few lines are written into the page instead of costing a request of their own.
+OPTIONS_TEMPLATE = Path(__import__("sphinx").__file__).parent / "themes" / "basic" / "static" / "documentation_options.js.jinja"
+
+
+def _deferred_scripts(app, pagename, templatename, context, doctree) -> None:
+    from sphinx.builders.html._assets import _JavaScript
+
+    if "script_files" not in context:
+        return
+    if getattr(app, "pz_options_js", None) is None:
+        app.pz_options_js = app.builder.templates.render_string(
+            OPTIONS_TEMPLATE.read_text(encoding="utf-8"), app.builder.globalcontext).strip()
+    scripts = []
+    for script in context["script_files"]:
+        name = os.path.basename(str(script.filename or "")).split("?")[0]
+        if name == "documentation_options.js":
+            script = _JavaScript("", priority=script.priority, body=app.pz_options_js)
+        elif script.filename and not {"defer", "async"} & set(script.attributes):
+            script = _JavaScript(script.filename, priority=script.priority, **{**script.attributes, "defer": "defer"})
+        scripts.append(script)
+    context["script_files"] = _translations_before_highlight(scripts)
+
+
+def _translations_before_highlight(scripts: list) -> list:
+    """A deferred sphinx_highlight.js writes its 'Hide Search Matches' link as soon as it runs: translations.js
+    (priority 500, so later) must have loaded the Dutch strings by then. It moves to right after doctools.js
+    (which it needs), with doctools' priority: the theme sorts the scripts by priority after this event."""
+    from sphinx.builders.html._assets import _JavaScript
+
+    names = [os.path.basename(str(s.filename or "")).split("?")[0] for s in scripts]
+    if "translations.js" in names and "doctools.js" in names:
+        translations = scripts.pop(names.index("translations.js"))
+        doctools = scripts[names.index("doctools.js")]
+        scripts.insert(names.index("doctools.js") + 1,
+                       _JavaScript(translations.filename, priority=doctools.priority, **translations.attributes))
+    return scripts
+
+
+def _booktheme_dutch(app) -> None:
+    """sphinx-book-theme's Dutch catalog lacks the repository buttons' words: locale/nl/LC_MESSAGES/booktheme.po
+    adds them (compiled here; Sphinx itself compiles only the 'sphinx' catalog)."""
+    from sphinx.util.i18n import CatalogInfo
+
+    locale = Path(app.srcdir) / "locale"
+    if app.config.language and (locale / app.config.language / "LC_MESSAGES" / "booktheme.po").exists():
+        catalog = CatalogInfo(str(locale / app.config.language / "LC_MESSAGES"), "booktheme", "utf-8")
+        if catalog.is_outdated():
+            catalog.write_mo(app.config.language)
+        app.add_message_catalog("booktheme", str(locale))
+
+
+ISSUE_TEXT = "title=Issue%20on%20page%20%2F{page}.html&body=Your%20issue%20content%20here."
+ISSUE_TEXT_NL = "title=Opmerking%20bij%20pagina%20%2F{page}.html&body=Uw%20opmerking%3A"
+
+
+def _dutch_issue_link(app, pagename, templatename, context, doctree) -> None:
+    """The new issue that the header's "Opmerking melden" opens, titled and begun in Dutch (after the theme has
+    made its buttons)."""
+    def walk(buttons):
+        for button in buttons:
+            walk(button.get("buttons", []))
+            if button.get("label") == "source-issues-button":
+                button["url"] = button["url"].replace(ISSUE_TEXT.format(page=pagename), ISSUE_TEXT_NL.format(page=pagename))
+
+    walk(context.get("header_buttons", []))
+
+
+# Each chapter as an executed notebook (code, execution counts, every output, the glued numbers and figures
+# included), as the jupyter-cache in _build/.jupyter_cache holds it after the build: copied into the site as
+# notebooks/<chapter>.ipynb and linked under the chapter (_templates/pz-notebook.html).
+NOTEBOOKS = "notebooks"
+
+
+def _executed_notebooks(app) -> dict:
+    """Chapter docname -> its record in the notebook cache, looked up once per build (after every page was read)."""
+    if getattr(app, "pz_executed", None) is None:
+        from jupyter_cache import get_cache
+
+        cache = get_cache(app.env.mystnb_config.execution_cache_path)
+        app.pz_executed = {}
+        for docname in sorted(d for d in app.env.found_docs if d.startswith("chapters/")):
+            try:
+                record = cache.get_cached_project_nb(str(app.env.doc2path(docname)))
+            except KeyError:  # not a notebook of the cache's project (pzboek/build/prepare.py adds them all)
+                continue
+            if record is not None:
+                app.pz_executed[docname] = record
+    return app.pz_executed
+
+
+def _notebook_link(app, pagename, templatename, context, doctree) -> None:
+    if app.builder.format == "html" and pagename in _executed_notebooks(app):
+        context["pz_notebook"] = context["pathto"](f"{NOTEBOOKS}/{Path(pagename).name}.ipynb", 1)
+
+
+def _copy_notebooks(app) -> None:
+    """Each chapter's executed notebook into the site, when it is not there yet in this version."""
+    import json
+
+    import nbformat
+    from jupyter_cache import get_cache
+
+    target = Path(app.outdir) / NOTEBOOKS
+    copied_file = Path(app.outdir).parent / ".notebooks-copied.json"  # which cache record each copy is
+    copied = json.loads(copied_file.read_text()) if copied_file.exists() else {}
+    cache = get_cache(app.env.mystnb_config.execution_cache_path)
+    for docname, record in _executed_notebooks(app).items():
+        path = target / f"{Path(docname).name}.ipynb"
+        if copied.get(path.name) != record.hashkey or not path.exists():
+            target.mkdir(exist_ok=True)
+            nbformat.write(cache.get_cache_bundle(record.pk).nb, str(path))
+            copied[path.name] = record.hashkey
+    copied_file.write_text(json.dumps(copied))
+    app.pz_executed = None
+
+
+CHART_FONT = "_static/fonts/Inter-Regular.woff2"  # _static/pz-fonts.css
+
+
+def _preload_chart_font(app, pagename, templatename, context, doctree) -> None:
+    """A page with a chart asks for the chart font at once, beside its stylesheet, instead of after it: the
+    static charts' text is drawn in its final font sooner. Pages without a chart never load the font."""
+    if 'class="pz-figuur"' in context.get("body", ""):
+        href = context["pathto"](CHART_FONT, 1)
+        context["metatags"] = context.get("metatags", "") + (
+            f'\n<link rel="preload" href="{href}" as="font" type="font/woff2" crossorigin="anonymous" />')
+
+
+def _drop_thebe(app, config=None) -> None:
+    """Jupyter Book 1 always loads sphinx-thebe. This book has no live code cells, and thebe's inline
+    script (included twice, a console SyntaxError) names a CDN host; so its hooks and assets go."""
+    for event, listeners in app.events.listeners.items():
+        for listener in list(listeners):
+            if getattr(listener.handler, "__module__", "").startswith("sphinx_thebe"):
+                app.disconnect(listener.id)
+    app.registry.css_files = [(name, attrs) for name, attrs in app.registry.css_files if "thebe" not in name]
+
+
+# Search result snippets are the text of each found page (Sphinx's Search.htmlToText drops only scripts, styles
+# and heading links): without the charts' drawn text (tick labels, "Percentage") and any code cell. Written into
+# the search page only, before its deferred scripts; it wraps Search.htmlToText once these have defined it.
+SEARCH_SNIPPETS_JS = """document.addEventListener("DOMContentLoaded", () => {
+  if (typeof Search === "undefined") return;  // a top-level const of searchtools.js, not a property of window
+  const toText = Search.htmlToText;
+  Search.htmlToText = (html, anchor) => {
+    const page = new DOMParser().parseFromString(html, "text/html");
+    page.querySelectorAll(".pz-chart, .cell_input").forEach((e) => e.remove());
+    return toText(page.documentElement.outerHTML, anchor);
+  };
+});"""
+
+
+def _search_snippets(app, pagename, templatename, context, doctree) -> None:
+    if pagename == "search" and "script_files" in context:
+        from sphinx.builders.html._assets import _JavaScript
+
+        context["script_files"] = [*context["script_files"], _JavaScript("", body=SEARCH_SNIPPETS_JS)]
+
+
+
+
+def _assets_changed(app, env, added, changed, removed) -> list[str]:
+    """Sphinx copies static files and html_extra_path (downloads, Vega) only when some page is out of date;
+    a changed stylesheet, script or download alone would never reach the site. So such a change makes every
+    page out of date. So does a changed message catalog (locale/*/LC_MESSAGES/*.po): the interface words of
+    every page come from it. Files are compared by size and time, not read: this runs on every build."""
+    digest = hashlib.sha256()
+    for folder in [*app.config.html_static_path, *app.config.html_extra_path, *app.config.locale_dirs]:
+        for path in sorted(p for p in Path(app.confdir, folder).rglob("*") if p.suffix != ".mo"):
+            if path.is_file():
+                stat = path.stat()
+                digest.update(f"{path.as_posix()} {stat.st_size} {stat.st_mtime_ns}".encode())
+    if getattr(env, "pz_assets_digest", None) == digest.hexdigest():
+        return []
+    env.pz_assets_digest = digest.hexdigest()
+    return sorted(env.found_docs - added - changed)
+
+
+def _standin_notice(app, pagename, templatename, context, doctree) -> None:
+    """Whether this build's numbers come from the generated stand-in survey file: every page then says so
+    (_templates/pz-vervangend.html). The check step read it from the survey file's SPSS label, so the notice
+    goes when a real survey file is configured."""
+    context["pz_standin"] = app.pz_build_state.get("standin", True)
+
+
+def _finish(app, exception) -> None:
+    if exception is None and app.builder.format == "html":
+        _write_joined_stylesheets(app)
+        _dutch_static_scripts(Path(app.outdir))
+        _copy_notebooks(app)
+
+
+def _theme_filters(app) -> None:
+    if hasattr(app.builder, "templates"):
+        app.builder.templates.environment.filters["pz_mend"] = mend
+    app.pz_stylesheets = {}
+
+
+def setup(app) -> None:
+    app.connect("config-inited", _drop_thebe)  # once every extension, sphinx-thebe included, is set up
+    app.connect("builder-inited", _booktheme_dutch)
+    app.connect("builder-inited", _theme_filters)
+    app.connect("env-get-outdated", _assets_changed)
+    for handler in (_one_stylesheet, _deferred_scripts, _search_snippets, _preload_chart_font, _notebook_link,
+                    _standin_notice):
+        app.connect("html-page-context", handler)
+    app.connect("html-page-context", _dutch_issue_link, priority=600)  # after the theme has made its buttons
+    app.connect("build-finished", _finish)

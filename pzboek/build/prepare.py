@@ -1,0 +1,198 @@
+"""What a build does before Sphinx reads a page, on the `builder-inited` event of the book's extension, so that
+`jupyter-book build .` and `make book` are the same build:
+
+1. Take the build lock (_build/.lock) for the rest of the process: one build at a time in _build.
+2. When the inputs of the results (pyproject.toml [tool.pzboek.inputs] `results`) changed since the last good
+   build: check them. A survey file, codebook, margins file or table that cannot be used stops the build with
+   one line naming the file and the variable or value at fault, before any notebook runs. Then drop the
+   executed notebooks, keep the checked, weighted survey for the kernels (pzboek/data.py), and execute every
+   notebook with the configured jupyter-cache executor; myst-nb then finds them all cached. Every page is read
+   again (`env-get-outdated`): Sphinx alone notices only edits to a page's own file.
+3. Meanwhile write the files the site serves besides its pages into _build/.assets (`html_extra_path`): each
+   figure's CSV/SVG/PNG download and the Vega libraries.
+With unchanged inputs this costs a hash of the input files; pandas is not even imported.
+
+`python -m pzboek.build.prepare` runs steps 1-3 on their own (the live preview's pre-build step, the tests).
+"""
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import shutil
+import sys
+from pathlib import Path
+
+from . import inputs
+
+BUILD = inputs.ROOT / "_build"
+STAMP = BUILD / ".inputs-digest"  # the results digest of the last good build and what the check found
+ASSETS = BUILD / ".assets"  # html_extra_path in _config.yml
+PREPARED = BUILD / ".prepared-survey.pickle"
+VEGA_BUNDLE = "_vega/vega-bundle.js"  # _static/pz-charts.js loads it from here, only on pages with charts
+# The jupyter-cache executor for the notebooks (an entry point of group `jcache.executors`): our shared-kernel
+# one, or jupyter-cache's own 'local-parallel'; $PZBOEK_EXECUTOR overrides it (the benchmark runs both).
+EXECUTOR = os.environ.get("PZBOEK_EXECUTOR", "pzboek-shared-kernels")
+CACHE_DIR = BUILD / ".jupyter_cache"  # where myst-nb keeps it (beside _build/html) when run outside Sphinx
+TIMEOUT = 300  # seconds per cell outside Sphinx; a build uses `execute.timeout` of _config.yml
+LOCK_HELD = "PZBOEK_BUILD_LOCK"  # set while a process holds the build lock, so its children do not wait for it
+
+
+class BuildState(dict):
+    """What the last good check found: {"digest": results digest, "standin": bool}."""
+
+    @classmethod
+    def load(cls) -> BuildState:
+        try:
+            return cls(json.loads(STAMP.read_text()))
+        except (OSError, ValueError):
+            return cls()
+
+    def save(self) -> None:
+        partial = STAMP.with_suffix(".tmp")
+        partial.write_text(json.dumps(self))
+        partial.replace(STAMP)
+
+
+def book_notebooks() -> list[Path]:
+    """The notebooks of the table of contents, in order."""
+    import yaml
+
+    toc = yaml.safe_load((inputs.ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    files = [toc["root"], *(c["file"] for part in toc.get("parts", []) for c in part["chapters"])]
+    return [inputs.ROOT / f"{f}.md" for f in files]
+
+
+def check_inputs():
+    """Load and validate everything and keep the weighted survey for the kernels; raises SurveyError."""
+    import pickle
+
+    from pzboek.data import load_weighted_survey
+    from pzboek.published import validate_published
+    from pzboek.survey import SurveyError
+    from pzboek import paths
+
+    survey = load_weighted_survey()
+    validate_published(survey.codebook)
+    if not survey.weighting.converged:
+        raise SurveyError(f"{paths.MARGINS}: raking did not converge (largest margin error "
+                          f"{survey.weighting.max_margin_error * 100:.2f} percentage point)")
+    PREPARED.write_bytes(pickle.dumps(survey))
+    return survey
+
+
+def execute_notebooks(cache_dir: Path, notebooks: list[Path], executor: str, timeout: int) -> list[str]:
+    """Every notebook not cached yet, with a jupyter-cache executor; returns the ones that failed."""
+    from jupyter_cache import get_cache
+    from jupyter_cache.executors import load_executor
+
+    cache = get_cache(str(cache_dir))
+    # how myst-nb reads a MyST .md notebook
+    pks = [cache.add_nb_to_project(str(nb), read_data={"name": "myst_nb_md", "type": "plugin"}).pk
+           for nb in notebooks]
+    result = load_executor(executor, cache).run_and_cache(filter_pks=pks, timeout=timeout)
+    for uri in result.excepted + result.errored:
+        print(f"warning: {uri} failed to execute; the build runs it again and shows the error", file=sys.stderr)
+    return result.excepted + result.errored
+
+
+def write_vega_bundle(folder: Path) -> None:
+    """The Vega, Vega-Lite and vega-embed libraries as one file of the book itself (no CDN).
+
+    The bundle depends only on the installed vl-convert, so it is made once per environment and kept
+    beside it (like the environment's compiled bytecode): a cold build copies it instead of re-bundling.
+    """
+    from importlib.metadata import version as installed
+
+    import vl_convert as vlc
+
+    version = f"vl-convert-{installed('vl-convert-python')}"
+    kept = Path(sys.prefix) / "share" / "pzboek" / f"vega-bundle_{version}.js"
+    if not os.access(sys.prefix, os.W_OK):  # an environment we may not write to: kept beside the build
+        kept = folder / "_vega" / f".vega-bundle_{version}.js"
+    if not kept.exists():
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        partial = kept.with_name(f"{kept.name}.{os.getpid()}.tmp")
+        partial.write_text(vlc.javascript_bundle(), encoding="utf-8")
+        partial.replace(kept)
+    target = folder / VEGA_BUNDLE
+    marker = target.parent / ".version"
+    if not (marker.exists() and marker.read_text() == version):
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(kept, target)
+        marker.write_text(version)
+
+
+def write_assets(survey) -> None:
+    """The downloads (from this checked survey) and the Vega libraries, into ASSETS."""
+    from pzboek.charts import write_downloads
+
+    write_vega_bundle(ASSETS)
+    write_downloads(survey, ASSETS / "downloads")
+
+
+def build_lock() -> None:
+    """One build at a time in _build: builds share the executed-notebook cache, the doctrees and the site, and
+    two jupyter-cache processes on one cache crash. An fcntl lock on _build/.lock, held until this process
+    ends (the system releases it if the process dies); a second build says it waits, then waits. A process
+    started by the holder (PZBOEK_BUILD_LOCK) does not wait for its parent. Without fcntl (Windows) builds
+    are not serialised."""
+    lock = BUILD / ".lock"
+    try:
+        import fcntl
+    except ImportError:
+        return
+    if os.environ.get(LOCK_HELD) == str(lock):
+        return
+    BUILD.mkdir(exist_ok=True)
+    handle = open(lock, "a")  # kept open, so locked, for the life of the process
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        print(f"waiting for another build in {BUILD} to finish", file=sys.stderr, flush=True)
+        fcntl.flock(handle, fcntl.LOCK_EX)
+    os.environ[LOCK_HELD] = str(lock)
+    build_lock.handle = handle
+
+
+def prepare(cache_dir: Path, executor: str, timeout: int) -> BuildState:
+    """Steps 1-3 of the module's docstring. Exits with one line on bad input; returns the state of this build."""
+    build_lock()
+    state, digest = BuildState.load(), inputs.digest("results")
+    if state.get("digest") == digest and ASSETS.exists() and PREPARED.exists():
+        os.environ["PZBOEK_PREPARED_SURVEY"] = str(PREPARED)
+        return state
+    from pzboek.survey import SurveyError
+
+    BUILD.mkdir(exist_ok=True)
+    os.environ.pop("PZBOEK_PREPARED_SURVEY", None)  # checked from the files themselves
+    try:
+        survey = check_inputs()
+    except SurveyError as err:
+        print(f"error: {err}", file=sys.stderr)
+        raise SystemExit(1) from None
+    os.environ["PZBOEK_PREPARED_SURVEY"] = str(PREPARED)  # the kernels inherit it
+    # The assets are written by a forked copy of this process, which holds the checked survey, while the
+    # kernels run the notebooks (a thread would not do: vl-convert keeps the GIL while it renders).
+    assets = multiprocessing.get_context("fork").Process(target=write_assets, args=(survey,), name="assets")
+    assets.start()
+    if state.get("digest") != digest:
+        shutil.rmtree(cache_dir, ignore_errors=True)
+        execute_notebooks(cache_dir, book_notebooks(), executor, timeout)
+    assets.join()
+    if assets.exitcode != 0:
+        print(f"error: writing the downloads and the Vega libraries into {ASSETS} failed (see above)",
+              file=sys.stderr)
+        raise SystemExit(1)
+    state = BuildState(digest=digest, standin=survey.standin)
+    state.save()
+    return state
+
+
+def main() -> int:
+    prepare(CACHE_DIR, EXECUTOR, TIMEOUT)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,108 @@
+"""The build's check step (pzboek/build/prepare.py): executed notebooks are dropped whenever an input of the
+numbers changes and only then; bad input stops the build with one line before any notebook runs."""
+import shutil
+from types import SimpleNamespace
+
+import pytest
+
+from pzboek import paths
+from pzboek.build import inputs, prepare
+
+
+@pytest.fixture
+def sandbox(tmp_path, monkeypatch):
+    """prepare() on a copy of the book's inputs, with its own _build; the check, execution and assets stubbed."""
+    book = tmp_path / "book"
+    shutil.copytree(paths.ROOT, book, ignore=shutil.ignore_patterns(".venv", "_build", ".git", "bench", "tests"))
+    monkeypatch.setattr(inputs, "ROOT", book)
+    monkeypatch.delenv("PZ_SURVEY", raising=False)
+    monkeypatch.delenv(prepare.LOCK_HELD, raising=False)
+    build = book / "_build"
+    for name, path in {"BUILD": build, "STAMP": build / ".inputs-digest", "ASSETS": build / ".assets",
+                       "PREPARED": build / ".prepared-survey.pickle"}.items():
+        monkeypatch.setattr(prepare, name, path)
+    runs = []
+
+    def check():
+        prepare.PREPARED.write_bytes(b"survey")
+        return SimpleNamespace(standin=True)
+    monkeypatch.setattr(prepare, "check_inputs", check)
+    monkeypatch.setattr(prepare, "write_assets", lambda survey: prepare.ASSETS.mkdir(parents=True, exist_ok=True))
+    monkeypatch.setattr(prepare, "execute_notebooks", lambda cache, notebooks, executor, timeout: runs.append(len(notebooks)))
+    cache = build / ".jupyter_cache"
+
+    def run():
+        state = prepare.prepare(cache, "pzboek-shared-kernels", 60)
+        (cache / "marker").parent.mkdir(parents=True, exist_ok=True)
+        return state
+    run()
+    (cache / "marker").write_text("from the last build")
+    return book, runs, run, cache
+
+
+def test_nothing_changed_keeps_the_cache_and_runs_nothing(sandbox):
+    book, runs, run, cache = sandbox
+    state = run()
+    assert (cache / "marker").exists() and runs == [len(prepare.book_notebooks())]
+    assert state == {"digest": inputs.digest("results"), "standin": True}
+
+
+@pytest.mark.parametrize("name", ["data/participatiezekerheid_2019.sav", "data/codebook.yml", "data/margins.yml",
+                                  "data/published_figures.csv", "data/vergelijkingen.csv", "pzboek/estimates.py",
+                                  "requirements.txt", "_static/fonts/Inter-Regular.otf"])
+def test_changed_input_of_the_results_clears_the_cache(sandbox, name):
+    book, runs, run, cache = sandbox
+    with open(book / name, "ab") as handle:
+        handle.write(b"\n")
+    run()
+    assert not (cache / "marker").exists() and len(runs) == 2
+
+
+@pytest.mark.parametrize("name", ["pzboek/build/pages.py", "pzboek/build/prepare.py", "tools/standin.py",
+                                  "_templates/layout.html", "chapters/01_vooraf.md", "_static/pz.css"])
+def test_edits_that_do_not_change_results_keep_the_cache(sandbox, name):
+    book, runs, run, cache = sandbox
+    with open(book / name, "a") as handle:
+        handle.write("\n")
+    run()
+    assert (cache / "marker").exists() and len(runs) == 1
+
+
+def test_other_survey_file_clears_the_cache(sandbox, tmp_path, monkeypatch):
+    book, runs, run, cache = sandbox
+    other = tmp_path / "echt.sav"
+    shutil.copy(book / "data" / "participatiezekerheid_2019.sav", other)
+    monkeypatch.setenv("PZ_SURVEY", str(other))
+    run()
+    assert not (cache / "marker").exists()
+
+
+def test_missing_assets_are_written_again_without_clearing_the_cache(sandbox):
+    book, runs, run, cache = sandbox
+    shutil.rmtree(prepare.ASSETS)
+    run()
+    assert prepare.ASSETS.exists() and (cache / "marker").exists() and len(runs) == 1
+
+
+def test_bad_inputs_stop_before_any_notebook_and_keep_the_cache(sandbox, monkeypatch, capsys):
+    book, runs, run, cache = sandbox
+    from pzboek.survey import SurveyError
+
+    def bad():
+        raise SurveyError(f"{book / 'data' / 'participatiezekerheid_2019.sav'}: variable 'opleiding' has value 7")
+    monkeypatch.setattr(prepare, "check_inputs", bad)
+    with open(book / "data" / "codebook.yml", "a") as handle:
+        handle.write("\n")
+    with pytest.raises(SystemExit) as stopped:
+        run()
+    assert stopped.value.code == 1
+    assert capsys.readouterr().err.count("\n") == 1  # one line
+    assert len(runs) == 1 and (cache / "marker").exists()
+
+
+def test_the_kernels_get_the_checked_survey(sandbox, monkeypatch):
+    book, runs, run, cache = sandbox
+    monkeypatch.delenv("PZBOEK_PREPARED_SURVEY", raising=False)
+    run()
+    import os
+    assert os.environ["PZBOEK_PREPARED_SURVEY"] == str(prepare.PREPARED)
