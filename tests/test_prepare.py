@@ -27,7 +27,10 @@ def sandbox(tmp_path, monkeypatch):
         prepare.PREPARED.write_bytes(b"survey")
         return SimpleNamespace(standin=True)
     monkeypatch.setattr(prepare, "check_inputs", check)
-    monkeypatch.setattr(prepare, "write_assets", lambda survey: prepare.ASSETS.mkdir(parents=True, exist_ok=True))
+    def assets(survey):
+        (prepare.ASSETS / prepare.VEGA_BUNDLE).parent.mkdir(parents=True, exist_ok=True)
+        (prepare.ASSETS / prepare.VEGA_BUNDLE).write_text("vega")
+    monkeypatch.setattr(prepare, "write_assets", assets)
     monkeypatch.setattr(prepare, "execute_notebooks", lambda cache, notebooks, executor, timeout: runs.append(len(notebooks)))
     cache = build / ".jupyter_cache"
 

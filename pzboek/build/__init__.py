@@ -16,9 +16,16 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .prepare import BUILD, EXECUTOR
+from .prepare import ASSETS, BUILD, EXECUTOR
 
 FAILED_PAGES = BUILD / ".failed-pages"  # pages a failed build removed; read again next time
+
+
+def _serve_assets(app, config) -> None:
+    """The downloads and Vega libraries that prepare.py writes are copied into the site (html_extra_path); the
+    folder exists from the start, as Sphinx checks that before any builder runs."""
+    ASSETS.mkdir(parents=True, exist_ok=True)
+    config.html_extra_path = [*config.html_extra_path, str(ASSETS)]
 
 
 def _prepare(app) -> None:
@@ -84,6 +91,7 @@ def setup(app):
     content.setup(app)
     pages.setup(app)
     app.pz_glue_failures = _GlueFailures()
+    app.connect("config-inited", _serve_assets)
     app.connect("builder-inited", _prepare, priority=900)  # after myst-nb has set its cache path
     app.connect("env-get-outdated", _outdated)
     app.connect("build-finished", _remove_failed_pages)

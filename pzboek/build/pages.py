@@ -261,10 +261,13 @@ def _assets_changed(app, env, added, changed, removed) -> list[str]:
     """Sphinx copies static files and html_extra_path (downloads, Vega) only when some page is out of date;
     a changed stylesheet, script or download alone would never reach the site. So such a change makes every
     page out of date. So does a changed message catalog (locale/*/LC_MESSAGES/*.po): the interface words of
-    every page come from it. Files are compared by size and time, not read: this runs on every build."""
+    every page come from it, and so does a change of this extension's own code (Sphinx tracks templates, not
+    extensions). Files are compared by size and time, not read: this runs on every build."""
     digest = hashlib.sha256()
-    for folder in [*app.config.html_static_path, *app.config.html_extra_path, *app.config.locale_dirs]:
-        for path in sorted(p for p in Path(app.confdir, folder).rglob("*") if p.suffix != ".mo"):
+    folders = [Path(app.confdir, f) for f in [*app.config.html_static_path, *app.config.html_extra_path,
+                                              *app.config.locale_dirs]]
+    for folder in [*folders, Path(__file__).parent]:
+        for path in sorted(p for p in folder.rglob("*") if p.suffix not in (".mo", ".pyc")):
             if path.is_file():
                 stat = path.stat()
                 digest.update(f"{path.as_posix()} {stat.st_size} {stat.st_mtime_ns}".encode())

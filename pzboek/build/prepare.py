@@ -27,7 +27,7 @@ from . import inputs
 
 BUILD = inputs.ROOT / "_build"
 STAMP = BUILD / ".inputs-digest"  # the results digest of the last good build and what the check found
-ASSETS = BUILD / ".assets"  # html_extra_path in _config.yml
+ASSETS = BUILD / ".assets"  # copied into the site (html_extra_path, set by pzboek/build/__init__.py)
 PREPARED = BUILD / ".prepared-survey.pickle"
 VEGA_BUNDLE = "_vega/vega-bundle.js"  # _static/pz-charts.js loads it from here, only on pages with charts
 # The jupyter-cache executor for the notebooks (an entry point of group `jcache.executors`): our shared-kernel
@@ -159,7 +159,7 @@ def prepare(cache_dir: Path, executor: str, timeout: int) -> BuildState:
     """Steps 1-3 of the module's docstring. Exits with one line on bad input; returns the state of this build."""
     build_lock()
     state, digest = BuildState.load(), inputs.digest("results")
-    if state.get("digest") == digest and ASSETS.exists() and PREPARED.exists():
+    if state.get("digest") == digest and (ASSETS / VEGA_BUNDLE).exists() and PREPARED.exists():
         os.environ["PZBOEK_PREPARED_SURVEY"] = str(PREPARED)
         return state
     from pzboek.survey import SurveyError
