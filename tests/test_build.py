@@ -1,0 +1,109 @@
+"""`jupyter-book build .` is the whole build (the extension pzboek.build), and it is safe: bad input stops it with
+one line before any notebook runs; a build interrupted at any point is followed by one that gives the same pages;
+a second build started meanwhile waits; a page whose glued number is missing is never left in the site."""
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from pzboek import paths
+
+BIN = Path(sys.executable).parent
+BUILD_ID = re.compile(r"\?v=[0-9a-f]+")
+CHAPTER = "chapters/01_vooraf"
+
+
+def jupyter_book(book: Path, **extra_env) -> subprocess.Popen:
+    # PYTHONPATH: the copy's own pzboek, not the editable install of this checkout
+    env = {**{k: v for k, v in os.environ.items() if k not in ("PZ_SURVEY", "PZBOEK_BUILD_LOCK")},
+           "PYTHONPATH": str(book), **extra_env}
+    return subprocess.Popen([str(BIN / "jupyter-book"), "build", ".", "-W", "-n", "--keep-going"], cwd=book, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+
+
+def finished(process: subprocess.Popen, timeout: int = 600) -> tuple[int, str, str]:
+    out, err = process.communicate(timeout=timeout)
+    return process.returncode, out, err
+
+
+def pages(html: Path) -> dict[str, str]:
+    return {p.relative_to(html).as_posix(): BUILD_ID.sub("", p.read_text(encoding="utf-8"))
+            for p in [html / "index.html", *sorted((html / "chapters").glob("*.html"))]}
+
+
+@pytest.fixture(scope="module")
+def book(tmp_path_factory, built_book) -> Path:
+    """A copy of the book whose first build (executed notebooks cached) is done."""
+    copy = tmp_path_factory.mktemp("build") / "book"
+    shutil.copytree(paths.ROOT, copy, ignore=shutil.ignore_patterns(".venv", "_build", ".git", ".pytest_cache", "bench",
+                                                                    "node_modules"))
+    code, out, err = finished(jupyter_book(copy))
+    assert code == 0, out[-2000:] + err[-2000:]
+    return copy
+
+
+def test_bad_survey_file_stops_the_build_with_one_line_before_any_notebook(book, write_variant):
+    bad = write_variant(lambda d: d.assign(opleiding=d["opleiding"].where(d.index != 3, 7)))
+    cache_before = sorted(p.name for p in (book / "_build" / ".jupyter_cache").rglob("*"))
+    code, out, err = finished(jupyter_book(book, PZ_SURVEY=str(bad)))
+    assert code == 1
+    errors = [line for line in err.splitlines() if line.strip()]
+    assert len(errors) == 1 and errors[0].startswith(f"error: {bad}") and "opleiding" in errors[0], err
+    assert "Traceback" not in out + err and "reading sources" not in out
+    assert sorted(p.name for p in (book / "_build" / ".jupyter_cache").rglob("*")) == cache_before
+
+
+def test_interrupted_builds_then_a_full_one_give_the_same_pages(book, built_book):
+    # Ctrl-C while the notebooks run (a changed input of the results makes the build execute them all again)
+    margins = book / "data" / "margins.yml"
+    margins.write_text(margins.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    running = jupyter_book(book)
+    kernels_log = book / "_build" / "kernels.log"
+    end = time.monotonic() + 120
+    while not (kernels_log.exists() and kernels_log.stat().st_mtime > margins.stat().st_mtime) and time.monotonic() < end:
+        time.sleep(0.1)
+    time.sleep(1)
+    os.killpg(running.pid, signal.SIGINT)
+    assert finished(running)[0] != 0
+    # SIGKILL while Sphinx writes the pages
+    running = jupyter_book(book)
+    for line in running.stdout:
+        if "writing output" in line:
+            os.killpg(running.pid, signal.SIGKILL)
+            break
+    running.wait(timeout=600)
+    code, out, err = finished(jupyter_book(book))
+    assert code == 0, out[-2000:] + err[-2000:]
+    assert pages(book / "_build" / "html") == pages(built_book)
+
+
+def test_a_second_build_waits_for_the_first(book):
+    chapter = book / f"{CHAPTER}.md"
+    chapter.write_text(chapter.read_text(encoding="utf-8") + "\nEen zin van de test van twee builds.\n", encoding="utf-8")
+    first = jupyter_book(book)
+    time.sleep(0.5)
+    second = jupyter_book(book)
+    results = [finished(first), finished(second)]
+    assert [code for code, _, _ in results] == [0, 0], results[1][2][-2000:]
+    assert "waiting for another build" in results[1][2] and "Traceback" not in results[1][2]
+    assert "Een zin van de test van twee builds." in (book / "_build" / "html" / f"{CHAPTER}.html").read_text(encoding="utf-8")
+
+
+def test_a_page_with_a_missing_number_is_not_left_in_the_site(book):
+    chapter = book / f"{CHAPTER}.md"
+    original = chapter.read_text(encoding="utf-8")
+    page = book / "_build" / "html" / f"{CHAPTER}.html"
+    chapter.write_text(original + "\nHet zijn er {glue:md}`bestaat_niet`.\n", encoding="utf-8")
+    for attempt in range(2):  # and the next build, with nothing fixed, fails the same way
+        code, out, err = finished(jupyter_book(book))
+        assert code != 0 and not page.exists(), (attempt, err[-2000:])
+        assert f"error: {chapter}: a glued number is missing" in err
+    chapter.write_text(original, encoding="utf-8")
+    code, out, err = finished(jupyter_book(book))
+    assert code == 0 and page.exists(), err[-2000:]
