@@ -42,9 +42,9 @@ def write_variant(tmp_path, raw_standin):
 
 
 def run_check(survey_file) -> subprocess.CompletedProcess:
-    """The build's check step (`python -m pzboek.build.prepare`) against another survey file."""
+    """The build's check step (`python -m pzboek.build`) against another survey file."""
     env = {**os.environ, "PZ_SURVEY": str(survey_file)}
-    return subprocess.run([sys.executable, "-m", "pzboek.build.prepare"], cwd=ROOT, env=env, capture_output=True,
+    return subprocess.run([sys.executable, "-m", "pzboek.build"], cwd=ROOT, env=env, capture_output=True,
                           text=True)
 
 

@@ -15,8 +15,10 @@ def sandbox(tmp_path, monkeypatch):
     book = tmp_path / "book"
     shutil.copytree(paths.ROOT, book, ignore=shutil.ignore_patterns(".venv", "_build", ".git", "bench", "tests"))
     monkeypatch.setattr(inputs, "ROOT", book)
-    monkeypatch.delenv("PZ_SURVEY", raising=False)
-    monkeypatch.delenv(prepare.LOCK_HELD, raising=False)
+    # what prepare() sets in this process's environment is undone after each test
+    for name in ("PZ_SURVEY", prepare.LOCK_HELD, "PZBOEK_PREPARED_SURVEY"):
+        monkeypatch.setenv(name, "")
+        monkeypatch.delenv(name)
     build = book / "_build"
     for name, path in {"BUILD": build, "STAMP": build / ".inputs-digest", "ASSETS": build / ".assets",
                        "PREPARED": build / ".prepared-survey.pickle"}.items():

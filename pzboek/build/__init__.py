@@ -64,8 +64,14 @@ class _GlueFailures:
         logging.getLogger("sphinx").addHandler(handler)
 
     def record(self, record) -> None:
-        if getattr(record, "subtype", None) == "glue" and getattr(record, "location", None):
-            self.docnames.add(str(record.location).split(":")[0])
+        location = getattr(record, "location", None)  # (docname, line), a node, or "path:line"
+        if getattr(record, "subtype", None) != "glue" or not location:
+            return
+        if isinstance(location, tuple):
+            location = location[0]
+        elif hasattr(location, "source"):
+            location = location.source
+        self.docnames.add(str(location).split(":")[0])
 
 
 def _remove_failed_pages(app, exception) -> None:
@@ -73,7 +79,7 @@ def _remove_failed_pages(app, exception) -> None:
     with the number blank: it is removed, and read again by the next build."""
     failed = set()
     for location in app.pz_glue_failures.docnames:
-        docname = app.env.path2doc(location) if os.path.isabs(location) else location
+        docname = location if location in app.env.found_docs else app.env.path2doc(location)
         if docname in app.env.found_docs:
             failed.add(docname)
     for docname in sorted(failed):

@@ -12,7 +12,7 @@
    figure's CSV/SVG/PNG download and the Vega libraries.
 With unchanged inputs this costs a hash of the input files; pandas is not even imported.
 
-`python -m pzboek.build.prepare` runs steps 1-3 on their own (the live preview's pre-build step, the tests).
+`python -m pzboek.build` runs steps 1-3 on their own (the tests use it).
 """
 from __future__ import annotations
 
@@ -193,6 +193,3 @@ def main() -> int:
     prepare(CACHE_DIR, EXECUTOR, TIMEOUT)
     return 0
 
-
-if __name__ == "__main__":
-    sys.exit(main())

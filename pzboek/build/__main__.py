@@ -1,0 +1,7 @@
+"""`python -m pzboek.build`: the build's check step on its own (pzboek/build/prepare.py): the lock, the check of
+the inputs (one line and exit 1 on bad input), the notebooks executed when needed, the downloads."""
+import sys
+
+from .prepare import main
+
+sys.exit(main())
