@@ -169,47 +169,33 @@ def _dutch_issue_link(app, pagename, templatename, context, doctree) -> None:
 NOTEBOOKS = "notebooks"
 
 
-def _executed_notebooks(app) -> dict:
-    """Chapter docname -> its record in the notebook cache, looked up once per build (after every page was read)."""
-    if getattr(app, "pz_executed", None) is None:
-        from jupyter_cache import get_cache
-
-        cache = get_cache(app.env.mystnb_config.execution_cache_path)
-        app.pz_executed = {}
-        for docname in sorted(d for d in app.env.found_docs if d.startswith("chapters/")):
-            try:
-                record = cache.get_cached_project_nb(str(app.env.doc2path(docname)))
-            except KeyError:  # not a notebook of the cache's project (pzboek/build/prepare.py adds them all)
-                continue
-            if record is not None:
-                app.pz_executed[docname] = record
-    return app.pz_executed
-
-
 def _notebook_link(app, pagename, templatename, context, doctree) -> None:
-    if app.builder.format == "html" and pagename in _executed_notebooks(app):
+    """A chapter being written links its executed notebook, the cache's record for the chapter as it is now
+    (copied into the site when the build has finished)."""
+    if app.builder.format != "html" or not pagename.startswith("chapters/"):
+        return
+    from jupyter_cache import get_cache
+
+    try:
+        record = get_cache(app.env.mystnb_config.execution_cache_path).get_cached_project_nb(
+            str(app.env.doc2path(pagename)))
+    except KeyError:  # not a notebook of the cache's project (pzboek/build/prepare.py adds them all)
+        return
+    if record is not None:
+        app.pz_notebooks[pagename] = record.pk
         context["pz_notebook"] = context["pathto"](f"{NOTEBOOKS}/{Path(pagename).name}.ipynb", 1)
 
 
 def _copy_notebooks(app) -> None:
-    """Each chapter's executed notebook into the site, when it is not there yet in this version."""
-    import json
-
+    """The executed notebooks of the chapters written in this build into the site (the others are there)."""
     import nbformat
     from jupyter_cache import get_cache
 
-    target = Path(app.outdir) / NOTEBOOKS
-    copied_file = Path(app.outdir).parent / ".notebooks-copied.json"  # which cache record each copy is
-    copied = json.loads(copied_file.read_text()) if copied_file.exists() else {}
     cache = get_cache(app.env.mystnb_config.execution_cache_path)
-    for docname, record in _executed_notebooks(app).items():
-        path = target / f"{Path(docname).name}.ipynb"
-        if copied.get(path.name) != record.hashkey or not path.exists():
-            target.mkdir(exist_ok=True)
-            nbformat.write(cache.get_cache_bundle(record.pk).nb, str(path))
-            copied[path.name] = record.hashkey
-    copied_file.write_text(json.dumps(copied))
-    app.pz_executed = None
+    target = Path(app.outdir) / NOTEBOOKS
+    for pagename, pk in app.pz_notebooks.items():
+        target.mkdir(exist_ok=True)
+        nbformat.write(cache.get_cache_bundle(pk).nb, str(target / f"{Path(pagename).name}.ipynb"))
 
 
 CHART_FONT = "_static/fonts/Inter-Regular.woff2"  # _static/pz-fonts.css
@@ -294,7 +280,7 @@ def _finish(app, exception) -> None:
 def _theme_filters(app) -> None:
     if hasattr(app.builder, "templates"):
         app.builder.templates.environment.filters["pz_mend"] = mend
-    app.pz_stylesheets = {}
+    app.pz_stylesheets, app.pz_notebooks = {}, {}
 
 
 def setup(app) -> None:
