@@ -13,17 +13,17 @@ Nothing here is imported by the chapters: editing it never invalidates an execut
 """
 from __future__ import annotations
 
-import os
+import sys
 from pathlib import Path
 
-from .prepare import ASSETS, BUILD, EXECUTOR
-
-FAILED_PAGES = BUILD / ".failed-pages"  # pages a failed build removed; read again next time
+FAILED_PAGES = ".failed-pages"  # in _build: pages a failed build removed, read again next time
 
 
 def _serve_assets(app, config) -> None:
     """The downloads and Vega libraries that prepare.py writes are copied into the site (html_extra_path); the
     folder exists from the start, as Sphinx checks that before any builder runs."""
+    from .prepare import ASSETS
+
     ASSETS.mkdir(parents=True, exist_ok=True)
     config.html_extra_path = [*config.html_extra_path, str(ASSETS)]
 
@@ -34,21 +34,23 @@ def _prepare(app) -> None:
     if app.builder.format != "html":  # linkcheck and friends need no executed notebooks
         app.pz_build_state = prepare.BuildState.load()
         return
-    app.pz_build_state = prepare.prepare(Path(app.env.mystnb_config.execution_cache_path), EXECUTOR,
+    app.pz_build_state = prepare.prepare(Path(app.env.mystnb_config.execution_cache_path), prepare.EXECUTOR,
                                          app.config.nb_execution_timeout)
 
 
 def _outdated(app, env, added, changed, removed) -> list[str]:
     """Every page is read again when the inputs of the numbers changed (its outputs may all differ), and so is a
     page a failed build removed (its doctree holds the failure)."""
-    again = set()
+    from .prepare import BUILD
+
+    again, failed = set(), BUILD / FAILED_PAGES
     digest = app.pz_build_state.get("digest")
     if getattr(env, "pz_results_digest", None) != digest:
         env.pz_results_digest = digest
         again = set(env.found_docs)
-    if FAILED_PAGES.exists():
-        again |= set(FAILED_PAGES.read_text().split()) & env.found_docs
-        FAILED_PAGES.unlink()
+    if failed.exists():
+        again |= set(failed.read_text().split()) & env.found_docs
+        failed.unlink()
     return sorted(again - added - changed)
 
 
@@ -86,9 +88,11 @@ def _remove_failed_pages(app, exception) -> None:
         page = Path(app.builder.get_outfilename(docname))
         page.unlink(missing_ok=True)
         print(f"error: {app.env.doc2path(docname)}: a glued number is missing, so {page} was removed "
-              f"(see the warning above)", file=__import__("sys").stderr)
+              f"(see the warning above)", file=sys.stderr)
     if failed:
-        FAILED_PAGES.write_text("\n".join(sorted(failed)))
+        from .prepare import BUILD
+
+        (BUILD / FAILED_PAGES).write_text("\n".join(sorted(failed)))
 
 
 def setup(app):
