@@ -23,6 +23,7 @@ from pzboek import citation, paths
 SITE = paths.ROOT / "_build" / "html"
 STYLESHEET = Path(__file__).with_name("pdf.css")
 TEMPLATES = paths.ROOT / "_templates"
+SHORT_TABLE = 15  # rows: up to this many a table is kept on one page; a longer one breaks, its header repeated
 
 
 def _config() -> dict:
@@ -68,6 +69,9 @@ class Page:
             details.name = "div"
         for chart in self.section.select(".pz-chart[tabindex]"):
             del chart["tabindex"]
+        for table in self.section.select("table"):  # a short table stays whole, its caption never strands
+            if len(table.select("tbody > tr")) <= SHORT_TABLE:
+                table["class"] = [*table.get("class", []), "pz-kort"]
 
     def _footnotes(self) -> None:
         """Each footnote moves to its reference (float: footnote puts it at the foot of that page), keeping the
