@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import html
 import posixpath
+import re
 import sys
 import time
 from pathlib import Path
@@ -69,6 +70,9 @@ class Page:
             details.name = "div"
         for chart in self.section.select(".pz-chart[tabindex]"):
             del chart["tabindex"]
+        for cell in self.section.select("td"):  # a mark stays with its word: '* gereconstrueerd', '≈ benaderd'
+            for text in cell.find_all(string=re.compile(r"^[*≈] ")):
+                text.replace_with(text[0] + "\xa0" + text[2:])
         for table in self.section.select("table"):  # a short table stays whole, its caption never strands
             if len(table.select("tbody > tr")) <= SHORT_TABLE:
                 table["class"] = [*table.get("class", []), "pz-kort"]
