@@ -74,8 +74,8 @@ class Page:
             for text in cell.find_all(string=re.compile(r"^[*≈] ")):
                 text.replace_with(text[0] + "\xa0" + text[2:])
         for table in self.section.select("table"):  # a short table stays whole, its caption never strands
-            if len(table.select("tbody > tr")) <= SHORT_TABLE:
-                table["class"] = [*table.get("class", []), "pz-kort"]
+            if len(table.select("tbody > tr")) <= SHORT_TABLE:  # in a block, as WeasyPrint splits a table from its caption
+                table.wrap(BeautifulSoup("", "html.parser").new_tag("div", attrs={"class": "pz-kort"}))
 
     def _footnotes(self) -> None:
         """Each footnote moves to its reference (float: footnote puts it at the foot of that page), keeping the
