@@ -9,7 +9,6 @@ import zlib
 from functools import cache
 from pathlib import Path
 
-import pytest
 from bs4 import BeautifulSoup
 
 from pzboek.pdf import book_pages
