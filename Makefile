@@ -85,3 +85,14 @@ schat: $(VENV)/.installed
 .PHONY: linkcheck
 linkcheck: $(VENV)/.installed
 	$(BIN)/jupyter-book build . --builder custom --custom-builder linkcheck
+
+# The PDF edition (pzboek/build/pdf.py): the built pages typeset as one A4 report with WeasyPrint and written
+# into the site (_build/html/participatiezekerheid.pdf, html_context's pz_pdf in _config.yml), so it is published
+# with it. Remade only when the site, the PDF code or its stylesheet changed; `python -m pzboek.build.pdf` always remakes it.
+.PHONY: pdf
+pdf: book
+	@$(MAKE) --no-print-directory _build/.pdf-built
+
+_build/.pdf-built: _build/html/.built pzboek/build/pdf.py pzboek/build/pdf.css $(wildcard _static/fonts/*)
+	$(BIN)/python -m pzboek.build.pdf
+	touch $@

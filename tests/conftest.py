@@ -56,3 +56,13 @@ def built_book() -> Path:
                             cwd=ROOT, env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     return ROOT / "_build" / "html"
+
+
+@pytest.fixture(scope="session")
+def built_pdf(built_book) -> Path:
+    """The PDF edition, written into the built site the way `make pdf` writes it (pzboek/build/pdf.py)."""
+    from pzboek.build.pdf import pdf_name
+
+    result = subprocess.run([sys.executable, "-m", "pzboek.build.pdf"], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return built_book / pdf_name()

@@ -16,7 +16,8 @@ BUILD_ID = re.compile(r"\?v=[0-9a-f]+")
 PUBLISHED = "/participatiezekerheid/"  # html.baseurl's path, notfound_urls_prefix in _config.yml
 
 
-def test_every_internal_link_and_anchor_resolves(built_book):
+def test_every_internal_link_and_anchor_resolves(built_book, built_pdf):
+    """The site as published: the book and its PDF edition (`make pdf`), which every page links."""
     ids = {}
     broken = []
     for page in [p for p in built_book.rglob("*.html") if "_static" not in p.parts]:

@@ -1,0 +1,255 @@
+"""The PDF edition: the built site's pages (same executed notebooks, same numbers) joined into one print
+document and typeset as a report with WeasyPrint, in CSS paged media (pzboek/build/pdf.css).
+
+`python -m pzboek.build.pdf` (`make pdf`, after `make book`) writes _build/html/participatiezekerheid.pdf, so it is
+published with the site; every page links it (_templates/pz-pdf.html). WeasyPrint is the maintained Python
+engine for paged media: running headers, target-counter() page numbers, float: footnote, bookmarks, tagged PDF.
+"""
+from __future__ import annotations
+
+import argparse
+import html
+import posixpath
+import re
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import yaml
+from bs4 import BeautifulSoup, Tag
+
+from pzboek import paths
+
+from . import citation
+from .prepare import BuildState, build_lock
+
+SITE = paths.ROOT / "_build" / "html"
+STYLESHEET = Path(__file__).with_name("pdf.css")
+TEMPLATES = paths.ROOT / "_templates"
+SHORT_TABLE = 15  # rows: up to this many a table is kept on one page; a longer one breaks, its header repeated
+
+
+def _config() -> dict:
+    return yaml.safe_load((paths.ROOT / "_config.yml").read_text(encoding="utf-8"))
+
+
+def pdf_name(config: dict | None = None) -> str:
+    """The PDF's file name in the site: html_context's pz_pdf in _config.yml, which the site's link uses too."""
+    return (config or _config())["sphinx"]["config"]["html_context"]["pz_pdf"]
+
+
+def book_pages() -> list[tuple[str, str]]:
+    """(docname, part caption) in the order of _toc.yml: the landing page first, then every part's chapters."""
+    toc = yaml.safe_load((paths.ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    return [(toc["root"], "")] + [(c["file"], part["caption"]) for part in toc["parts"] for c in part["chapters"]]
+
+
+def _key(docname: str) -> str:
+    return "p-" + docname.replace("/", "-")
+
+
+class Page:
+    """One built page's article, rewritten for the joined document: ids made unique per page, links between pages
+    made internal, site chrome (header links, scripts, downloads, toggles, the narrow chart cut) removed."""
+
+    def __init__(self, docname: str, part: str, pages: set[str], baseurl: str, site: Path):
+        self.docname, self.part, self.key = docname, part, _key(docname)
+        # a static chart's <svg> has two class attributes (the cut's, then Vega's "marks"): keep the first
+        soup = BeautifulSoup((site / f"{docname}.html").read_text(encoding="utf-8"), "html.parser",
+                             on_duplicate_attribute="ignore")
+        self.section: Tag = soup.select_one("article.bd-article > section")
+        self.pages, self.baseurl = pages, baseurl
+        self._strip()
+        self._footnotes()
+        self._figures()
+        self._links()
+
+    def _strip(self) -> None:
+        for junk in self.section.select("a.headerlink, script, .pz-downloads, svg.pz-smal, details > summary, "
+                                         ".toctree-wrapper, hr.footnotes, .cell_input"):
+            junk.decompose()
+        for details in self.section.select("details"):  # the figure's table, printed open
+            details.name = "div"
+        for chart in self.section.select(".pz-chart[tabindex]"):
+            del chart["tabindex"]
+        for cell in self.section.select("td"):  # a mark stays with its word: '* gereconstrueerd', '≈ benaderd'
+            for text in cell.find_all(string=re.compile(r"^[*≈] ")):
+                text.replace_with(text[0] + "\xa0" + text[2:])
+        for table in self.section.select("table"):  # a short table stays whole, its caption never strands
+            if len(table.select("tbody > tr")) <= SHORT_TABLE:  # in a block, as WeasyPrint splits a table from its caption
+                table.wrap(BeautifulSoup("", "html.parser").new_tag("div", attrs={"class": "pz-kort"}))
+
+    def _footnotes(self) -> None:
+        """Each footnote moves to its reference (float: footnote puts it at the foot of that page), keeping the
+        report's number, which MyST writes as the label."""
+        for ref in self.section.select("a.footnote-reference"):
+            note = self.section.find(id=ref["href"].lstrip("#"))
+            number = ref.get_text().strip("[]")
+            body = BeautifulSoup("", "html.parser").new_tag("span", attrs={"class": "pz-voetnoot", "data-nummer": number})
+            for paragraph in note.find_all("p"):
+                body.extend(list(paragraph.contents))
+            ref.replace_with(body)
+        for notes in self.section.select("aside.footnote-list"):
+            notes.decompose()
+
+    def _figures(self) -> None:
+        """Caption above the chart, as a printed report has it; caption, chart and its notes (legend of the marks,
+        reconstruction notes) kept on one page; the figure's table follows and may break with repeated headers."""
+        soup = BeautifulSoup("", "html.parser")
+        for figure in self.section.select("figure"):
+            caption = figure.find("figcaption")
+            chart = figure.select_one(".pz-chart")
+            if caption is None or chart is None:
+                continue
+            together = soup.new_tag("div", attrs={"class": "pz-samen"})
+            chart.insert_before(together)
+            together.append(caption.extract())
+            together.append(chart.extract())
+            for note in figure.select(".pz-noot"):
+                together.append(note.extract())
+
+    def _links(self) -> None:
+        here = posixpath.dirname(self.docname)
+        for element in self.section.find_all(id=True):
+            element["id"] = f"{self.key}--{element['id']}"
+        self.section["id"] = self.key
+        for link in self.section.find_all("a", href=True):
+            link["href"] = self.target(link["href"], here)
+
+    def target(self, href: str, here: str) -> str:
+        parts = urlsplit(href)
+        if parts.scheme or href.startswith(("//", "mailto:")):
+            return href
+        if not parts.path:
+            return f"#{self.key}--{parts.fragment}" if parts.fragment else f"#{self.key}"
+        path = posixpath.normpath(posixpath.join(here, parts.path))
+        docname = path.removesuffix(".html")
+        if docname in self.pages:
+            return f"#{_key(docname)}--{parts.fragment}" if parts.fragment else f"#{_key(docname)}"
+        return self.baseurl + path + (f"#{parts.fragment}" if parts.fragment else "")  # downloads etc., on the site
+
+
+def _heading_text(heading: Tag) -> str:
+    """A heading's words without the footnote that moved into it."""
+    copy = BeautifulSoup(str(heading), "html.parser")
+    for note in copy.select(".pz-voetnoot"):
+        note.decompose()
+    return copy.get_text(" ", strip=True)
+
+
+def _template(name: str, **context) -> str:
+    from jinja2 import Environment, FileSystemLoader
+
+    return Environment(loader=FileSystemLoader(TEMPLATES)).get_template(name).render(**context)
+
+
+def document(site: Path = SITE) -> str:
+    """The whole book as one HTML document: cover, colophon, inhoudsopgave, the landing text, chapters, appendices."""
+    config, cff = _config(), citation.load()
+    baseurl = config["html"]["baseurl"]
+    docnames = [d for d, _ in book_pages()]
+    pages = [Page(d, part, set(docnames), baseurl, site) for d, part in book_pages()]
+    landing = pages[0]
+    title, subtitle = cff["title"].split(": ", 1)
+    report = citation.original(cff)
+    publisher = report["institution"]["name"]
+
+    # The landing page's title and subtitle are the cover's; its citation block goes to the colophon.
+    landing.section.h1.string = "Over deze uitgave"
+    landing.section.h1.find_next("p").decompose()
+    cite = landing.section.find(id=f"{landing.key}--citeer-deze-uitgave")
+    cite.extract()
+    cite.h2["class"] = "pz-colofon-kop"
+
+    # The stand-in notice of every web page, from the same template and what the build's check found.
+    notice = _template("pz-vervangend.html", pz_standin=BuildState.load().get("standin", True),
+                       pagename=landing.docname, pathto=lambda name: f"{name}.html")
+    notice_soup = BeautifulSoup(notice, "html.parser")
+    for link in notice_soup.find_all("a", href=True):
+        link["href"] = landing.target(link["href"], "")
+
+    contents = []
+    current_part = None
+    for page in pages:
+        if page.part != current_part and page.part:
+            contents.append(f'<li class="pz-deel">{html.escape(page.part)}</li>')
+        current_part = page.part
+        for heading in page.section.find_all(["h1", "h2"]):
+            anchor = heading.find_parent("section")["id"]
+            text = html.escape(_heading_text(heading))
+            heading["data-titel"] = _heading_text(heading)  # bookmark and running header, without a footnote call
+            contents.append(f'<li class="pz-{heading.name}"><a href="#{anchor}">{text}</a></li>')
+
+    site_url = cff["url"]
+    head = f"""<!DOCTYPE html>
+<html lang="nl">
+<head>
+<meta charset="utf-8">
+<title>{html.escape(cff['title'])}</title>
+<meta name="author" content="{html.escape(config['author'])}">
+<meta name="description" content="{html.escape(' '.join(cff['abstract'].split()))}">
+<meta name="keywords" content="{html.escape(', '.join(cff['keywords']))}">
+</head>
+<body>
+<section class="pz-omslag">
+  <p class="pz-titel">{html.escape(title)}</p>
+  <p class="pz-ondertitel">{html.escape(subtitle[0].upper() + subtitle[1:])}</p>
+  <p class="pz-uitgever">{html.escape(publisher)}<br>{report['year']}</p>
+  <p class="pz-editie">Heruitgave als online boek, met alle getallen, figuren en tabellen berekend uit een gewogen
+  onderzoeksbestand. Deze PDF is gemaakt uit dezelfde bronnen als de website:
+  <a href="{site_url}">{html.escape(site_url.removeprefix('https://').rstrip('/'))}</a>.</p>
+</section>
+<section class="pz-colofon" id="colofon">
+  <h1 class="pz-voorwerk">Colofon</h1>
+  <p><em>{html.escape(title)}. {html.escape(subtitle[0].upper() + subtitle[1:])}.</em> Oorspronkelijk rapport:
+  © {report['year']} {html.escape(publisher)}.</p>
+  <p>Deze PDF hoort bij de online uitgave op <a href="{site_url}">{html.escape(site_url)}</a>. Daar zijn de
+  figuren interactief en staan bij elke figuur downloads van de cijfers (CSV) en de figuur (SVG, PNG), en elk
+  hoofdstuk als uitgevoerd notebook. De tabel die op de website onder een knop staat, staat hier onder de figuur.</p>
+  {notice_soup}
+  {cite}
+</section>
+<nav class="pz-inhoud" id="inhoudsopgave">
+  <h1 class="pz-voorwerk">Inhoudsopgave</h1>
+  <ul>{''.join(contents)}</ul>
+</nav>
+"""
+    body = "\n".join(f'<div class="pz-pagina">{page.section}</div>' for page in pages)
+    return head + body + "\n</body>\n</html>\n"
+
+
+def write(out: Path, site: Path = SITE, html_out: Path | None = None) -> Path:
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    text = document(site)
+    if html_out:
+        html_out.write_text(text, encoding="utf-8")
+    # the base URL is the site's folder: relative addresses left in the pages resolve as they do on the site
+    fonts = FontConfiguration()  # without it WeasyPrint ignores the stylesheet's @font-face (the book's Inter)
+    css = CSS(filename=str(STYLESHEET), font_config=fonts)
+    doc = HTML(string=text, base_url=str(site) + "/").render(stylesheets=[css], font_config=fonts)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    doc.write_pdf(out, pdf_variant="pdf/ua-1", pdf_tags=True)
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Write the PDF edition of the built book.")
+    parser.add_argument("--site", type=Path, default=SITE, help="the built site (default: _build/html)")
+    parser.add_argument("--out", type=Path, help="the PDF (default: the site's participatiezekerheid.pdf)")
+    parser.add_argument("--html", type=Path, help="also write the print HTML document here (to inspect)")
+    args = parser.parse_args(argv)
+    if not (args.site / "index.html").exists():
+        print(f"error: {args.site}/index.html is missing: run `make book` first", file=sys.stderr)
+        return 1
+    build_lock()  # not while a build rewrites the pages
+    start = time.perf_counter()
+    out = write(args.out or args.site / pdf_name(), args.site, args.html)
+    print(f"{out}: {out.stat().st_size / 1e6:.1f} MB in {time.perf_counter() - start:.1f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
