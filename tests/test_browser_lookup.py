@@ -52,7 +52,8 @@ def test_the_browser_fixture_fails_with_that_line(tmp_path):
                     encoding="utf-8")
     missing = tmp_path / "no-chrome-here"
     env = {**os.environ, browser.ENV: str(missing),
-           "PYTHONPATH": os.pathsep.join([os.environ.get("PYTHONPATH", ""), os.path.dirname(__file__)])}
+           # the tests' folder and this checkout (tools/ is not an installed package)
+           "PYTHONPATH": os.pathsep.join([os.path.dirname(__file__), os.path.dirname(os.path.dirname(__file__))])}
     result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--rootdir", str(tmp_path),
                              str(test)], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 1, result.stdout + result.stderr
