@@ -52,34 +52,45 @@ def _drop_first_cell(nb) -> None:
 
 
 class SharedKernelExecutor(JupyterExecutorAbstract):
-    """jupyter-cache's executor interface over shared kernels; `run_and_cache` as for any jcache executor."""
+    """jupyter-cache's executor interface over shared kernels: `run_and_cache` as for any jcache executor, with
+    one argument of its own, `while_kernels_start`: a function run while the kernels start up (the build checks
+    its inputs then), before the notebooks to run are looked up. If it raises, no notebook runs."""
 
     def run_and_cache(self, *, filter_uris=None, filter_pks=None, timeout=30, allow_errors=False, force=False,
-                      **kwargs) -> ExecutorRunResult:
-        records = self.get_records(filter_uris, filter_pks, clear_tracebacks=True, force=force)
-        result = ExecutorRunResult()
-        if records:
-            log = Path(self.cache.path).parent / "kernels.log"
-            with open(log, "w", encoding="utf-8") as handle:  # the kernels' own output: the last run's
-                asyncio.run(self._run(records, timeout, allow_errors, handle, result))
-        return result
+                      while_kernels_start=None, **kwargs) -> ExecutorRunResult:
+        log = Path(self.cache.path).parent / "kernels.log"
+        log.parent.mkdir(parents=True, exist_ok=True)
+        with open(log, "w", encoding="utf-8") as handle:  # the kernels' own output: the last run's
+            return asyncio.run(self._run(filter_uris, filter_pks, timeout, allow_errors, force,
+                                         while_kernels_start, handle))
 
-    async def _run(self, records, timeout, allow_errors, log, result) -> None:
-        shares = [records[i::workers()] for i in range(min(workers(), len(records)))]
-        await asyncio.gather(*(self._run_share(share, timeout, allow_errors, log, result) for share in shares))
+    async def _run(self, filter_uris, filter_pks, timeout, allow_errors, force, while_kernels_start, log):
+        cwd = str(Path(filter_uris[0]).parent) if filter_uris else os.getcwd()
+        kernels = []
+        try:
+            for _ in range(workers()):
+                kernels.append(AsyncKernelManager(kernel_name=KERNEL))
+                # the kernels' messages go to the log: a build's output stays the book's
+                await kernels[-1].start_kernel(cwd=cwd, extra_arguments=KERNEL_ARGS, stdout=log, stderr=log)
+            if while_kernels_start:
+                while_kernels_start()
+            records = self.get_records(filter_uris, filter_pks, clear_tracebacks=True, force=force)
+            result = ExecutorRunResult()
+            shares = [records[i::len(kernels)] for i in range(len(kernels))]
+            await asyncio.gather(*(self._run_share(km, share, timeout, allow_errors, log, result)
+                                   for km, share in zip(kernels, shares) if share))
+            return result
+        finally:
+            for km in kernels:
+                if km.has_kernel:
+                    await km.shutdown_kernel(now=True)
 
-    async def _run_share(self, records, timeout, allow_errors, log, result) -> None:
+    async def _run_share(self, km, records, timeout, allow_errors, log, result) -> None:
         """These notebooks one after another in one kernel; after a failure the next gets a fresh kernel."""
-        km = client = None
+        client = NotebookClient(None, km=km, timeout=timeout, allow_errors=allow_errors,
+                                record_timing=False)  # timings would change the cache key
         try:
             for record in records:
-                if km is None:
-                    km = AsyncKernelManager(kernel_name=KERNEL)
-                    # the kernels' messages go to the log: a build's output stays the book's
-                    await km.start_kernel(cwd=str(Path(record.uri).parent), extra_arguments=KERNEL_ARGS,
-                                          stdout=log, stderr=log)
-                    client = NotebookClient(None, km=km, timeout=timeout, allow_errors=allow_errors,
-                                            record_timing=False)  # timings would change the cache key
                 nb = self.cache.get_project_notebook(record.pk).nb
                 nb.cells.insert(0, new_code_cell(CLEAN_SLATE.format(cwd=str(Path(record.uri).parent))))
                 client.nb = nb
@@ -90,8 +101,9 @@ class SharedKernelExecutor(JupyterExecutorAbstract):
                     NbProjectRecord.set_traceback(record.uri, traceback.format_exc(), self.cache.db)
                     result.excepted.append(record.uri)
                     client.kc.stop_channels()
-                    await km.shutdown_kernel(now=True)
-                    km = None
+                    await km.restart_kernel(now=True)
+                    client = NotebookClient(None, km=km, timeout=timeout, allow_errors=allow_errors,
+                                            record_timing=False)
                     continue
                 _drop_first_cell(nb)
                 self.cache.cache_notebook_bundle(
@@ -99,7 +111,5 @@ class SharedKernelExecutor(JupyterExecutorAbstract):
                     check_validity=False, overwrite=True)
                 result.succeeded.append(record.uri)
         finally:
-            if km is not None:
-                if client.kc is not None:
-                    client.kc.stop_channels()
-                await km.shutdown_kernel(now=True)
+            if client.kc is not None:
+                client.kc.stop_channels()

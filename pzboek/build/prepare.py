@@ -16,6 +16,7 @@ With unchanged inputs this costs a hash of the input files; pandas is not even i
 """
 from __future__ import annotations
 
+import inspect
 import json
 import multiprocessing
 import os
@@ -81,21 +82,6 @@ def check_inputs():
     return survey
 
 
-def execute_notebooks(cache_dir: Path, notebooks: list[Path], executor: str, timeout: int) -> list[str]:
-    """Every notebook not cached yet, with a jupyter-cache executor; returns the ones that failed."""
-    from jupyter_cache import get_cache
-    from jupyter_cache.executors import load_executor
-
-    cache = get_cache(str(cache_dir))
-    # how myst-nb reads a MyST .md notebook
-    pks = [cache.add_nb_to_project(str(nb), read_data={"name": "myst_nb_md", "type": "plugin"}).pk
-           for nb in notebooks]
-    result = load_executor(executor, cache).run_and_cache(filter_pks=pks, timeout=timeout)
-    for uri in result.excepted + result.errored:
-        print(f"warning: {uri} failed to execute; the build runs it again and shows the error", file=sys.stderr)
-    return result.excepted + result.errored
-
-
 def write_vega_bundle(folder: Path) -> None:
     """The Vega, Vega-Lite and vega-embed libraries as one file of the book itself (no CDN).
 
@@ -159,32 +145,53 @@ def prepare(cache_dir: Path, executor: str, timeout: int) -> BuildState:
     """Steps 1-3 of the module's docstring. Exits with one line on bad input; returns the state of this build."""
     build_lock()
     state, digest = BuildState.load(), inputs.digest("results")
+    os.environ["PZBOEK_PREPARED_SURVEY"] = str(PREPARED)  # for the kernels, which inherit it
     if state.get("digest") == digest and (ASSETS / VEGA_BUNDLE).exists() and PREPARED.exists():
-        os.environ["PZBOEK_PREPARED_SURVEY"] = str(PREPARED)
         return state
+    from jupyter_cache import get_cache
+    from jupyter_cache.executors import load_executor
+
     from pzboek.survey import SurveyError
 
     BUILD.mkdir(exist_ok=True)
-    os.environ.pop("PZBOEK_PREPARED_SURVEY", None)  # checked from the files themselves
+    cache = get_cache(str(cache_dir))
+    notebooks = [str(nb) for nb in book_notebooks()]
+    checked = {}
+    # The assets are written by a forked copy of this process, which holds the checked survey, while the
+    # kernels run the notebooks (a thread would not do: vl-convert keeps the GIL while it renders).
+    assets = multiprocessing.get_context("fork").Process(target=lambda: write_assets(checked["survey"]), name="assets")
+
+    def check_and_clear() -> None:
+        os.environ.pop("PZBOEK_PREPARED_SURVEY")  # checked from the files themselves
+        checked["survey"] = check_inputs()
+        os.environ["PZBOEK_PREPARED_SURVEY"] = str(PREPARED)
+        assets.start()
+        if state.get("digest") != digest:
+            cache.clear_cache()
+            for nb in notebooks:  # how myst-nb reads a MyST .md notebook
+                cache.add_nb_to_project(nb, read_data={"name": "myst_nb_md", "type": "plugin"})
+
     try:
-        survey = check_inputs()
+        run = load_executor(executor, cache).run_and_cache
+        if state.get("digest") == digest:
+            check_and_clear()  # the notebooks are still valid: only the assets are missing
+        elif "while_kernels_start" in inspect.signature(run).parameters:
+            run(filter_uris=notebooks, timeout=timeout, while_kernels_start=check_and_clear)  # kernels start meanwhile
+        else:
+            check_and_clear()
+            run(filter_uris=notebooks, timeout=timeout)
     except SurveyError as err:
         print(f"error: {err}", file=sys.stderr)
         raise SystemExit(1) from None
-    os.environ["PZBOEK_PREPARED_SURVEY"] = str(PREPARED)  # the kernels inherit it
-    # The assets are written by a forked copy of this process, which holds the checked survey, while the
-    # kernels run the notebooks (a thread would not do: vl-convert keeps the GIL while it renders).
-    assets = multiprocessing.get_context("fork").Process(target=write_assets, args=(survey,), name="assets")
-    assets.start()
-    if state.get("digest") != digest:
-        shutil.rmtree(cache_dir, ignore_errors=True)
-        execute_notebooks(cache_dir, book_notebooks(), executor, timeout)
+    failed = [r.uri for r in cache.list_project_records(filter_uris=notebooks) if r.traceback]
+    for uri in failed:
+        print(f"warning: {uri} failed to execute; the build runs it again and shows the error", file=sys.stderr)
     assets.join()
     if assets.exitcode != 0:
         print(f"error: writing the downloads and the Vega libraries into {ASSETS} failed (see above)",
               file=sys.stderr)
         raise SystemExit(1)
-    state = BuildState(digest=digest, standin=survey.standin)
+    state = BuildState(digest=digest, standin=checked["survey"].standin)
     state.save()
     return state
 
