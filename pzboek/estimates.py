@@ -77,11 +77,7 @@ class WeightedSurvey:
         for margin in self.margins:
             labels = self.codebook[margin.source_variable].values
             for code, target in margin.shares.items():
-                if margin.age_groups:
-                    low, high = margin.age_groups[code]
-                    label = f"{low} jaar en ouder" if high >= 99 else f"{low}–{high} jaar"
-                else:
-                    label = labels[code]
+                label = margin.age_label(code) if margin.age_groups else labels[code]
                 inside = frame[margin.dimension] == code
                 rows.append({
                     "Kenmerk": self.codebook[margin.source_variable].label if not margin.age_groups else "Leeftijd",
