@@ -69,6 +69,12 @@ class WeightedSurvey:
         dummies = pd.get_dummies(frame.astype("category"), drop_first=True, dtype=float)
         return np.column_stack([constant, dummies.to_numpy()])
 
+    @cached_property
+    def calibration_solver(self) -> np.ndarray:
+        """The weighted least-squares solution on the calibration matrix as one matrix (its pseudo-inverse): the
+        regression of every linearised variable on the raking categories is then a product, not a solve."""
+        return np.linalg.pinv(self.calibration_matrix * np.sqrt(self.weights)[:, None])
+
     def composition(self) -> pd.DataFrame:
         """Raw sample, weighted sample and population target per weighting category (Dutch labels)."""
         frame = weighting_frame(self.data, self.margins)
@@ -119,9 +125,8 @@ class WeightedSurvey:
         totals = w @ bases
         shares = (w * y) @ bases / totals
         u = np.where(bases, (y[:, None] - shares) / totals, 0.0)
-        x = self.calibration_matrix
-        coef, *_ = np.linalg.lstsq(x * np.sqrt(w)[:, None], u * np.sqrt(w)[:, None], rcond=None)
-        return shares, w[:, None] * (u - x @ coef), counts
+        coef = self.calibration_solver @ (u * np.sqrt(w)[:, None])
+        return shares, w[:, None] * (u - self.calibration_matrix @ coef), counts
 
     def estimate(self, variable: str, codes, subgroup: str | None = None) -> Estimate:
         share, z, n = self._linearised(variable, _as_codes(codes), self.subgroup(subgroup))

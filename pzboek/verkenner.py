@@ -113,7 +113,7 @@ def explorer_data(survey: WeightedSurvey) -> dict:
             cells[split.key] = per_answer
             if tested:
                 tests[split.key] = tested
-        words = published.query("variabele == @var.name and bron == 'benadering'")["in_tekst"]
+        words = published.loc[(published["variabele"] == var.name) & (published["bron"] == "benadering"), "in_tekst"]
         chapter = var.chapters[0] if var.chapters else None
         items.append({
             "id": var.name, "label": var.label,
