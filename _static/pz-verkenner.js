@@ -82,7 +82,12 @@
     }), grouped ? 3 : 2);
     // the design-based test of the differences between the groups, per answer, with a plain verdict
     var tests = grouped ? q.toetsen[s.id] : [], significant = 0, testable = 0;
-    root.querySelector(".pz-verkenner-toets").innerHTML = grouped ? table(
+    var testBox = root.querySelector(".pz-verkenner-toets");
+    // a region of its own, focusable (it may scroll sideways on a phone), only while it holds the test
+    [["tabindex", "0"], ["role", "region"], ["aria-label", "Toets van de verschillen"]].forEach(function (a) {
+      if (grouped) testBox.setAttribute(a[0], a[1]); else testBox.removeAttribute(a[0]);
+    });
+    testBox.innerHTML = grouped ? table(
       "Verschillen tussen de groepen (" + s.label + "), getoetst met de gewichten (Wald-toets, significant bij p < " +
         data.significantie + ")",
       ["Antwoord", "p", "Oordeel van deze uitgave"],
@@ -244,6 +249,9 @@
           if (ticket !== drawing) { result.view.finalize(); return; }
           if (chart.pzView) chart.pzView.finalize();
           charts.dutchAria(target);
+          // the chart repeats the table and is hidden from screen readers: no (English) roles on it either
+          ["role", "aria-roledescription", "aria-label"].forEach(function (a) { target.removeAttribute(a); });
+          target.setAttribute("aria-hidden", "true");
           charts.tapTooltips(result.view);
           chart.pzView = result.view;
           root.classList.add("pz-live");

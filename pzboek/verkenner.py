@@ -208,11 +208,12 @@ def explorer_html(survey: WeightedSurvey) -> str:
         "</fieldset></form>"
         '<p class="pz-verkenner-status" aria-live="polite" aria-atomic="true"></p>'
         f'<div class="pz-verkenner-vraag">{about}</div>'
-        # the chart repeats the table, which is what screen readers read
-        '<div class="pz-verkenner-grafiek" aria-hidden="true"><noscript><p class="pz-noot">Zonder JavaScript toont de '
+        '<div class="pz-verkenner-grafiek"><noscript><p class="pz-noot">Zonder JavaScript toont de '
         "Verkenner alleen de tabel van de eerste vraag; de verdeling van elke vraag staat ook in het codeboek."
         "</p></noscript></div>"
-        f'<div class="pz-verkenner-tabel">{html_table(view_table(data, first["id"], NO_BREAKDOWN), caption(data, first["id"], NO_BREAKDOWN))}</div>'
+        # focusable: a table wider than a phone scrolls sideways, also by keyboard
+        '<div class="pz-verkenner-tabel" tabindex="0" role="region" aria-label="Tabel met de cijfers">'
+        f'{html_table(view_table(data, first["id"], NO_BREAKDOWN), caption(data, first["id"], NO_BREAKDOWN))}</div>'
         '<div class="pz-verkenner-toets"></div><div class="pz-verkenner-noten"></div>'
         '<p class="pz-downloads pz-verkenner-download" hidden></p>'
         f'<script type="application/json" class="pz-verkenner-data">{_page_json(data)}</script>'

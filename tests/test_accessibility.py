@@ -13,7 +13,7 @@ from test_browser import Tab, browser, published_site  # noqa: F401 (fixtures)
 
 PAGES = ["index.html", "chapters/01_vooraf.html", "chapters/02_maatschappelijk_waardevol_werk.html",
          "chapters/03_overvraagde_overheid.html", "chapters/04_organiseren.html", "chapters/05_financieren.html",
-         "chapters/06_denktank.html", "chapters/verantwoording.html", "chapters/codeboek.html", "search.html",
+         "chapters/06_denktank.html", "chapters/verantwoording.html", "chapters/verkenner.html", "chapters/codeboek.html", "search.html",
          "bestaat-niet.html"]  # a missing address: the 404 page
 OPEN_TABLES = "() => document.querySelectorAll('details.pz-tabel-toggle').forEach(d => { d.open = true; })"
 LIVE = ("() => Array.from(document.querySelectorAll('.pz-figuur')).every(f => f.classList.contains('pz-live'))")
@@ -39,6 +39,8 @@ def test_no_axe_violations_on_any_page(browser, published_site, scheme, width):
             t.page.goto(published_site + path, wait_until="networkidle")
             assert t.page.evaluate("document.documentElement.dataset.theme") == scheme
             t.page.evaluate(OPEN_TABLES)
+            if t.page.locator(".pz-verkenner").count():  # the Verkenner draws its chart at once, then is checked
+                t.page.wait_for_selector(".pz-verkenner.pz-live")
             states = ["statisch"]
             if t.page.locator(".pz-figuur").count():
                 states.append("live")
