@@ -188,6 +188,7 @@
         }
         bars.push({
           antwoord: answer, groep: grouped ? group : "", y: barTop, y2: barTop + bar, midden: barTop + bar / 2,
+          kapBoven: barTop - 2, kapOnder: barTop + bar + 2,
           percentage: cell ? cell[0] : 0, onder: cell ? cell[1] / 10 : 0, boven: cell ? cell[2] / 10 : 0,
           waardeX: cell ? Math.max(cell[0], cell[2] / 10) : 0, label: texts[0], interval: texts[1], n: texts[2],
           leeg: !cell, dekking: cell && cell[4] ? L.dekking[cell[4]] : 1, streep: cell && cell[4] ? L.streep[cell[4]] : [1, 0]
@@ -217,6 +218,11 @@
                       strokeDash: { field: "streep", type: "nominal", scale: null, legend: null } } },
         { transform: filled, mark: { type: "rule", color: ink, strokeWidth: 1.5 },
           encoding: { x: xAt("onder"), x2: { field: "boven" }, y: y("midden") } },
+        // the interval's ends reach past the bar's edges: visible on the bar and beside it, light or dark
+        { transform: filled, mark: { type: "rule", color: ink, strokeWidth: 1.5 },
+          encoding: { x: xAt("onder"), y: y("kapBoven"), y2: { field: "kapOnder" } } },
+        { transform: filled, mark: { type: "rule", color: ink, strokeWidth: 1.5 },
+          encoding: { x: xAt("boven"), y: y("kapBoven"), y2: { field: "kapOnder" } } },
         { mark: { type: "text", align: "left", baseline: "middle", dx: 4 },
           encoding: { x: xAt("waardeX"), y: y("midden"), text: { field: "label" } } },
       ].concat(["left", "right"].map(function (align) {
