@@ -286,7 +286,10 @@
     form.querySelector("fieldset").disabled = false;
     form.addEventListener("change", choose);
     form.addEventListener("submit", choose);
-    window.addEventListener("popstate", function () { render(stateFromAddress()); });
+    window.addEventListener("popstate", function () {
+      var state = stateFromAddress(); // an in-page link's entry keeps the view: nothing to redraw then
+      if (!drawn || state.vraag !== drawn.vraag || state.naar !== drawn.naar) render(state);
+    });
     new ResizeObserver(function () { if (chart.clientWidth !== lastWidth) draw(); }).observe(chart);
     new MutationObserver(draw).observe(document.documentElement, { attributes: true, attributeFilter: ["data-theme"] });
     document.addEventListener("keydown", function (event) {

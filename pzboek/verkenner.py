@@ -197,7 +197,8 @@ def explorer_html(survey: WeightedSurvey) -> str:
     """The explorer element: the form (shown once the script runs), the first view as a table, and the JSON."""
     data = explorer_data(survey)
     first = data["vragen"][0]
-    splits = "".join(f'<option value="{s["id"]}">{html.escape(s["label"])}</option>' for s in data["indelingen"])
+    splits = "".join(f'<option value="{s["id"]}">{html.escape(s["label"][0].upper() + s["label"][1:])}</option>'
+                     for s in data["indelingen"])
     about = "".join(f"<p>{html.escape(line)}</p>" for line in first["herkomst"])
     return (
         '<div class="pz-verkenner" id="verkenner">'

@@ -306,3 +306,17 @@ def test_dark_mode_redraws_the_chart_in_dark_colours(tab):
     page.evaluate("document.documentElement.dataset.theme = 'light'")
     page.wait_for_function("() => document.querySelector('.pz-verkenner').dataset.getekend.endsWith('l')")
     assert not t.errors and not t.outside
+
+
+def test_reconstructed_values_are_marked_as_in_the_figures(tab):
+    """kwestie_1 'genoemd' is reconstructed (figure 3): '*' after the value, a pale bar, and the note under the chart."""
+    t = tab()
+    page = _open(t, "?vraag=kwestie_1&naar=geen")
+    _drawn(page, "kwestie_1", NO_BREAKDOWN)
+    rows = dict((key, p) for key, p, _, _ in _table_rows(page))
+    assert rows["genoemd"].endswith("%*") and not MARKS.search(rows["niet genoemd"]), rows
+    assert page.locator(".pz-verkenner-noten").inner_text().startswith("* Gereconstrueerd")
+    opacities = page.evaluate("""() => Array.from(document.querySelectorAll('.pz-verkenner-grafiek svg g.mark-rect path'),
+        p => Number(p.getAttribute('fill-opacity') ?? 1))""")
+    assert sorted(opacities) == [0.3, 1], opacities
+    assert not t.errors and not t.outside
