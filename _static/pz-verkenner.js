@@ -8,7 +8,7 @@
 (function () {
   "use strict";
   var NONE = "geen";
-  var root, data, L, form, askSelect, splitSelect, chart, lastWidth = 0, drawn = null, drawing = 0;
+  var root, data, L, form, askSelect, splitSelect, chart, lastWidth = 0, drawn = null, drawing = 0, started = false;
   var number0 = new Intl.NumberFormat("nl-NL", { maximumFractionDigits: 0 });
   var number1 = new Intl.NumberFormat("nl-NL", { minimumFractionDigits: 1, maximumFractionDigits: 1 });
 
@@ -71,15 +71,20 @@
 
   function nHeader() { return "Respondenten (ongewogen" + (data.vervangend ? ", vervangend bestand" : "") + ")"; }
 
-  function render(state) {
+  // `opening`: the page has just loaded. The first view's question and table are already in the page (written by
+  // pzboek/verkenner.py) and stay as they are; nothing is announced; the chart is drawn after the first paint.
+  function render(state, opening) {
     var q = question(state.vraag), s = breakdown(state.naar), grouped = s.id !== NONE, shown = rows(q, s);
+    var written = opening && q.id === data.vragen[0].id && !grouped;
     askSelect.value = q.id;
     splitSelect.value = s.id;
-    root.querySelector(".pz-verkenner-vraag").innerHTML = q.herkomst.map(function (l) { return "<p>" + escape(l) + "</p>"; }).join("");
-    var head = ["Antwoord"].concat(grouped ? ["Groep"] : [], ["Percentage", "95%-interval", nHeader()]);
-    root.querySelector(".pz-verkenner-tabel").innerHTML = table(caption(q, s), head, shown.map(function (r) {
-      return [r.antwoord].concat(grouped ? [r.groep] : [], [r.percentage, r.interval, r.n]);
-    }), grouped ? 3 : 2);
+    if (!written) {
+      root.querySelector(".pz-verkenner-vraag").innerHTML = q.herkomst.map(function (l) { return "<p>" + escape(l) + "</p>"; }).join("");
+      var head = ["Antwoord"].concat(grouped ? ["Groep"] : [], ["Percentage", "95%-interval", nHeader()]);
+      root.querySelector(".pz-verkenner-tabel").innerHTML = table(caption(q, s), head, shown.map(function (r) {
+        return [r.antwoord].concat(grouped ? [r.groep] : [], [r.percentage, r.interval, r.n]);
+      }), grouped ? 3 : 2);
+    }
     // the design-based test of the differences between the groups, per answer, with a plain verdict
     var tests = grouped ? q.toetsen[s.id] : [], significant = 0, testable = 0;
     var testBox = root.querySelector(".pz-verkenner-toets");
@@ -107,13 +112,17 @@
     });
     root.querySelector(".pz-verkenner-noten").innerHTML = notes.map(function (n) { return '<p class="pz-noot">' + escape(n) + "</p>"; }).join("");
     download(q, s, shown);
-    root.querySelector(".pz-verkenner-status").textContent = "Getoond: ‘" + q.label + "’" +
+    if (!opening) root.querySelector(".pz-verkenner-status").textContent = "Getoond: ‘" + q.label + "’" +
       (grouped ? ", uitgesplitst naar " + s.label + ". Het verschil tussen de groepen is bij " + significant + " van de " +
         q.antwoorden.length + " antwoorden groter dan toeval te verklaren" +
         (testable < q.antwoorden.length ? " (" + (q.antwoorden.length - testable) + " niet te toetsen)" : "") + "."
         : ", alle respondenten.") + " De tabel staat onder de grafiek.";
     drawn = state;
-    draw();
+    if (!opening) return draw();
+    // the Vega libraries are fetched once the page has been painted: reading it never waits for them
+    window.requestAnimationFrame(function () {
+      window.setTimeout(function () { (window.requestIdleCallback || window.setTimeout)(draw, { timeout: 1000 }); }, 0);
+    });
   }
 
   // A CSV of the current view, written in the browser: semicolons and decimal commas, as the figure downloads.
@@ -236,6 +245,7 @@
   // One drawing at a time; a newer request (view, width, theme) replaces an older one that is still under way.
   function draw() {
     var width = chart.clientWidth, state = drawn, ticket = ++drawing, charts = window.pzCharts;
+    started = true;
     if (!width || !state || !charts) return;
     lastWidth = width;
     charts.loadVega().then(function () { return document.fonts.load(L.lettergrootte + "px " + L.lettertype); })
@@ -290,14 +300,14 @@
       var state = stateFromAddress(); // an in-page link's entry keeps the view: nothing to redraw then
       if (!drawn || state.vraag !== drawn.vraag || state.naar !== drawn.naar) render(state);
     });
-    new ResizeObserver(function () { if (chart.clientWidth !== lastWidth) draw(); }).observe(chart);
-    new MutationObserver(draw).observe(document.documentElement, { attributes: true, attributeFilter: ["data-theme"] });
+    new ResizeObserver(function () { if (started && chart.clientWidth !== lastWidth) draw(); }).observe(chart);
+    new MutationObserver(function () { if (started) draw(); }).observe(document.documentElement, { attributes: true, attributeFilter: ["data-theme"] });
     document.addEventListener("keydown", function (event) {
       if (event.key === "Escape" && chart.pzView) window.pzCharts.showTooltip(chart.pzView, event, null);
     });
     var state = stateFromAddress();
     window.history.replaceState(state, "", window.location.href);
-    render(state);
+    render(state, true);
   }
 
   if (document.readyState === "complete") start();
