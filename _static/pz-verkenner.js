@@ -71,8 +71,8 @@
 
   function nHeader() { return "Respondenten (ongewogen" + (data.vervangend ? ", vervangend bestand" : "") + ")"; }
 
-  // `opening`: the page has just loaded. The first view's question and table are already in the page (written by
-  // pzboek/verkenner.py) and stay as they are; nothing is announced; the chart is drawn after the first paint.
+  // `opening`: the page has just loaded; nothing is announced. The first view's question, table and static chart
+  // are already in the page (written by pzboek/verkenner.py) and stay as they are until a reader reaches for them.
   function render(state, opening) {
     var q = question(state.vraag), s = breakdown(state.naar), grouped = s.id !== NONE, shown = rows(q, s);
     var written = opening && q.id === data.vragen[0].id && !grouped;
@@ -119,10 +119,23 @@
         : ", alle respondenten.") + " De tabel staat onder de grafiek.";
     drawn = state;
     if (!opening) return draw();
-    // the Vega libraries are fetched once the page has been painted: reading it never waits for them
+    if (written) return wakeOnReach();
+    // another view from the address: its chart is drawn at once, after the page's first paint
     window.requestAnimationFrame(function () {
       window.setTimeout(function () { (window.requestIdleCallback || window.setTimeout)(draw, { timeout: 1000 }); }, 0);
     });
+  }
+
+  // The first view's chart is the static one the page carries (as a chapter's figure, without intervals). The Vega
+  // libraries (about 300 KB compressed) load, and the chart turns live with its intervals, when a reader reaches
+  // for the Verkenner: pointer, touch or keyboard focus, as the chapters' charts do (pz-charts.js).
+  var WAKE = ["pointerenter", "touchstart", "focusin"];
+  function wakeOnReach() {
+    function wake() {
+      WAKE.forEach(function (type) { root.removeEventListener(type, wake); });
+      if (!started) draw();
+    }
+    WAKE.forEach(function (type) { root.addEventListener(type, wake, { passive: true }); });
   }
 
   // A CSV of the current view, written in the browser: semicolons and decimal commas, as the figure downloads.

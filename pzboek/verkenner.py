@@ -17,7 +17,7 @@ import pandas as pd
 
 from . import charts, dutch, paths
 from .appendix import SIGNIFICANCE, provenance_lines, verdict
-from .charts import PROVENANCE, SMALL_BASE_MARK, SMALL_BASE_NOTE, html_table
+from .charts import NARROW, PROVENANCE, SMALL_BASE_MARK, SMALL_BASE_NOTE, WIDE, chart_spec, html_table, static_svg
 from .estimates import MIN_BASE, Estimate, WeightedSurvey
 from .published import load_published
 from .weighting import weighting_frame
@@ -182,6 +182,25 @@ def caption(data: dict, question: str, breakdown: str) -> str:
     return f"{item['label']}{by} (gewogen percentages{', vervangend bestand' if data['vervangend'] else ''})"
 
 
+def first_chart(data: dict) -> str:
+    """The first view (first question, no breakdown) as the chapters draw a figure: static SVG, a wide and a narrow
+    cut (charts.chart_spec). It is the chart until a reader reaches for the Verkenner; pz-verkenner.js then
+    draws the live chart, which adds each value's interval."""
+    item = data["vragen"][0]
+    kinds = {mark: kind for kind, mark in MARKS.items()}
+    rows = []
+    for answer, (cell,) in zip(item["antwoorden"], item["cijfers"][NO_BREAKDOWN]):
+        value, interval, n = cell_texts(cell, data["tekens"])
+        kind = kinds[cell[4]] if cell and len(cell) > 4 else "tekst"
+        rows.append({"categorie": answer, "groep": "", "percentage": cell[0] if cell else 0, "label": value,
+                     "interval": interval, "n_tekst": n, "bron": kind, "herkomst": PROVENANCE[kind].legend})
+    table = pd.DataFrame(rows)
+    description = (f"{caption(data, item['id'], NO_BREAKDOWN)}. Staafdiagram; "
+                   + "; ".join(f"{r.categorie}: {r.label}, 95%-interval {r.interval}" for r in table.itertuples()) + ".")
+    return "".join(static_svg(chart_spec(item["id"], table, layout, description), cut)
+                   for layout, cut in [(WIDE, "pz-breed"), (NARROW, "pz-smal")])
+
+
 def _options(data: dict) -> str:
     groups: dict[str, list[str]] = {}
     for q in data["vragen"]:
@@ -209,9 +228,9 @@ def explorer_html(survey: WeightedSurvey) -> str:
         "</fieldset></form>"
         '<p class="pz-verkenner-status" aria-live="polite" aria-atomic="true"></p>'
         f'<div class="pz-verkenner-vraag">{about}</div>'
-        '<div class="pz-verkenner-grafiek"><noscript><p class="pz-noot">Zonder JavaScript toont de '
-        "Verkenner alleen de tabel van de eerste vraag; de verdeling van elke vraag staat ook in het codeboek."
-        "</p></noscript></div>"
+        f'<div class="pz-verkenner-grafiek"><div class="pz-chart">{first_chart(data)}</div></div>'
+        '<noscript><p class="pz-noot">Zonder JavaScript toont de Verkenner alleen de eerste vraag; de verdeling '
+        "van elke vraag staat ook in het codeboek.</p></noscript>"
         # focusable: a table wider than a phone scrolls sideways, also by keyboard
         '<div class="pz-verkenner-tabel" tabindex="0" role="region" aria-label="Tabel met de cijfers">'
         f'{html_table(view_table(data, first["id"], NO_BREAKDOWN), caption(data, first["id"], NO_BREAKDOWN))}</div>'

@@ -136,7 +136,9 @@ def test_small_groups_are_flagged(thinned):
 # ------------------------------------------------------------------------------------------------ the page
 
 def _open(t: Tab, query: str = ""):
+    """The page with its chart live: a view from the address is drawn at once, the first view once reached for."""
     t.page.goto(t.site + PAGE + query, wait_until="load")
+    t.page.locator(".pz-verkenner-grafiek").hover()
     t.page.wait_for_selector(".pz-verkenner.pz-live")
     return t.page
 
@@ -218,6 +220,27 @@ def test_keyboard_picks_a_view(tab):
     assert page.url.endswith("naar=geslacht")
 
 
+@pytest.mark.parametrize("width", [1280, 375])
+def test_first_view_is_a_static_chart_until_reached_for(tab, width):
+    """As a chapter's figure: the first view loads no chart library (the wide or, on a phone, the narrow static cut
+    shows); pointing at the Verkenner loads Vega and draws the live chart, with intervals. A shared view is drawn at once."""
+    t = tab(viewport={"width": width, "height": 900})
+    page = t.page
+    page.goto(t.site + PAGE, wait_until="networkidle")
+    assert [u for u in t.requests if "/_vega/" in u] == []
+    shown = page.locator(".pz-verkenner-grafiek svg:visible")
+    assert shown.count() == 1 and shown.get_attribute("class") == ("pz-breed" if width > 600 else "pz-smal")
+    assert shown.get_attribute("role") == "img" and shown.get_attribute("aria-label").startswith("Langdurig perspectief")
+    assert shown.bounding_box()["width"] / float(shown.get_attribute("width")) > 0.85
+    page.locator(".pz-verkenner-grafiek").hover()
+    _drawn(page, "uitg_1", NO_BREAKDOWN)
+    assert [u for u in t.requests if "/_vega/" in u] == [t.site + "_vega/vega-bundle.js"]
+    assert page.locator(".pz-verkenner-grafiek svg g.mark-rule").count() >= 1  # the intervals
+    t.page.goto(t.site + PAGE + "?vraag=fin_winsten&naar=opleiding", wait_until="load")
+    _drawn(page, "fin_winsten", "opleiding")
+    assert not t.errors and not t.outside, (t.errors, t.outside)
+
+
 def test_first_view_without_javascript(tab, survey):
     t = tab(java_script_enabled=False)
     page = t.page
@@ -226,7 +249,8 @@ def test_first_view_without_javascript(tab, survey):
     expected = _expected_rows(survey, "uitg_1", NO_BREAKDOWN)
     assert shown == {k: (p, i, n) for k, p, i, n in expected}
     assert page.locator("#pz-vraag").is_disabled() and page.locator("#pz-naar").is_disabled()
-    assert "Zonder JavaScript" in page.locator(".pz-verkenner-grafiek").inner_text()
+    assert "Zonder JavaScript" in page.locator(".pz-verkenner noscript").inner_text()
+    assert page.locator(".pz-verkenner-grafiek svg.pz-breed").is_visible()
     assert not t.outside
 
 
@@ -274,17 +298,23 @@ def test_chart_text_is_whole_legible_and_apart(tab, survey, width, shots):
     """The chapters' chart rules (test_browser): labels whole, nothing under 11 px, nothing overlapping or outside the SVG."""
     t = tab(viewport={"width": width, "height": 900})
     problems = []
-    for question, breakdown in [("verdwenen_reden", "provincie"), ("verantw_klimaat", NO_BREAKDOWN), ("betalen", "leeftijdsgroep")]:
-        page = _open(t, f"?vraag={question}&naar={breakdown}")
-        _drawn(page, question, breakdown)
+    views = [("uitg_1", NO_BREAKDOWN, "statisch"), ("verdwenen_reden", "provincie", "live"),
+             ("verantw_klimaat", NO_BREAKDOWN, "live"), ("betalen", "leeftijdsgroep", "live")]
+    for question, breakdown, state in views:
+        if state == "live":
+            page = _open(t, f"?vraag={question}&naar={breakdown}")
+            _drawn(page, question, breakdown)
+        else:
+            page = t.page
+            page.goto(t.site + PAGE, wait_until="load")
         page.evaluate("document.fonts.ready.then(() => true)")
         split = next(b for b in breakdowns(survey) if b.key == breakdown)
         names = list(survey.codebook[question].values.values()) + ([] if breakdown == NO_BREAKDOWN else list(split.groups))
         found = page.evaluate(CHART_TEXTS.replace(".pz-figuur", ".pz-verkenner"), 0)
-        problems += [f"{question}/{breakdown}: {p}" for p in _legibility_problems(found, names)]
+        problems += [f"{question}/{breakdown} ({state}): {p}" for p in _legibility_problems(found, names)]
         widths = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
         assert widths[0] <= widths[1], widths
-        page.locator(".pz-verkenner").screenshot(path=str(shots / f"verkenner-{width}-{question}-{breakdown}.png"))
+        page.locator(".pz-verkenner").screenshot(path=str(shots / f"verkenner-{width}-{question}-{breakdown}-{state}.png"))
     assert not problems, "\n".join(problems)
     assert not t.errors and not t.outside
 
