@@ -143,19 +143,17 @@ class WeightedSurvey:
         """The estimate of every subgroup (None where nobody in it was asked) and the Wald test of compare_groups
         between those that have respondents (None with fewer than two, or when the shares cannot be compared:
         all 0% or all 100%). Computed in one pass, so a table of many groups stays quick."""
-        codes = _as_codes(codes)
-        values = self.data[variable].to_numpy()
+        asked = ~np.isnan(self.data[variable].to_numpy())
         masks = [self.subgroup(g) for g in groups]
-        present = [i for i, m in enumerate(masks) if (m & ~np.isnan(values)).any()]
+        present = [i for i, m in enumerate(masks) if (m & asked).any()]
         found: list[Estimate | None] = [None] * len(groups)
         if not present:
             return found, None
-        shares, z, counts = self._linearised_domains(variable, codes, [masks[i] for i in present])
-        n = len(z)
-        cov = n / (n - 1) * z.T @ z
+        shares, cov, n = self._group_covariance(variable, codes, [masks[i] for i in present])
         for column, i in enumerate(present):
             share = float(shares[column])
-            found[i] = Estimate(share, *_logit_interval(share, float(np.sqrt(cov[column, column]))), int(counts[column]))
+            found[i] = Estimate(share, *_logit_interval(share, float(np.sqrt(cov[column, column]))),
+                                int((masks[i] & asked).sum()))
         if len(present) < 2:
             return found, None
         try:

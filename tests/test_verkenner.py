@@ -350,3 +350,19 @@ def test_reconstructed_values_are_marked_as_in_the_figures(tab):
         p => Number(p.getAttribute('fill-opacity') ?? 1))""")
     assert sorted(opacities) == [0.3, 1], opacities
     assert not t.errors and not t.outside
+
+
+def test_estimate_groups_is_estimate_and_compare_groups(survey):
+    """WeightedSurvey.estimate_groups, which the Verkenner uses: per group what estimate() gives, the test of
+    compare_groups, and None for a group nobody in which was asked (no test with fewer than two groups left)."""
+    import numpy as np
+
+    groups = ["opleiding=1", "opleiding=2", "opleiding=3"]
+    found, test = survey.estimate_groups("verdwenen_reden", 1, groups)
+    for group, e in zip(groups, found):
+        expected = survey.estimate("verdwenen_reden", 1, group)
+        assert e.n == expected.n and abs(e.share - expected.share) < 1e-12 and abs(e.lower - expected.lower) < 1e-12
+    assert abs(test.p_value - survey.compare_groups("verdwenen_reden", 1, groups).p_value) < 1e-12
+    nobody = np.zeros(len(survey.data), dtype=bool)
+    found, test = survey.estimate_groups("verdwenen_reden", 1, ["opleiding=1", nobody])
+    assert found[1] is None and found[0].n == survey.estimate("verdwenen_reden", 1, "opleiding=1").n and test is None
