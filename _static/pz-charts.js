@@ -148,6 +148,12 @@
       .observe(document.documentElement, { attributes: true, attributeFilter: ["data-theme"] });
   }
 
+  // The same rendering for the Verkenner (_static/pz-verkenner.js), which builds its own specs.
+  window.pzCharts = {
+    loadVega: loadVega, themed: themed, fitMarks: fitMarks, dutchAria: dutchAria, tapTooltips: tapTooltips,
+    showTooltip: showTooltip, isDark: isDark, DARK: DARK, NL: NL, NARROW_UPTO: NARROW_UPTO
+  };
+
   if (document.readyState === "complete") start();
   else window.addEventListener("load", start);
 })();

@@ -16,6 +16,7 @@ from . import dutch
 from .charts import FONT_SIZE, PADDING, SERIES_COLOURS, TEXT_COLOUR, VALUE_ROOM, Figure, html_table
 from .fonts import FAMILY
 from .estimates import MIN_BASE, WeightedSurvey
+from .survey import Variable
 from .published import SOURCES, load_comparisons, load_errata, load_published
 from .weighting import WEIGHT_CAP
 
@@ -43,7 +44,7 @@ def group_tests(survey: WeightedSurvey, chapter: int) -> str:
                 "Percentages in het rapport": " / ".join(f"{g} {dutch.procent(e.share)}" for g, e in zip(labels, estimates)),
                 "Verschil binnen de afronding": f"{dutch.getal(found.difference_low * 100)}–{dutch.getal(found.difference_high * 100)} procentpunt",
                 "p binnen de afronding": f"{dutch.p_waarde(found.p_low)}–{dutch.p_waarde(found.p_high)}",
-                "Oordeel van deze uitgave": _verdict(found.p_low, found.p_high),
+                "Oordeel van deze uitgave": verdict(found.p_low, found.p_high),
             })
         else:
             test = survey.compare_groups(row.variabele, row.codes, row.groepen)
@@ -53,14 +54,14 @@ def group_tests(survey: WeightedSurvey, chapter: int) -> str:
                 "Gewogen percentages": " / ".join(f"{g} {dutch.procent(e.share, 1)}" for g, e in zip(labels, estimates)),
                 "Verschil": f"{dutch.getal(spread * 100, 1)} procentpunt",
                 "p": dutch.p_waarde(test.p_value),
-                "Oordeel van deze uitgave": _verdict(test.p_value, test.p_value),
+                "Oordeel van deze uitgave": verdict(test.p_value, test.p_value),
             })
     source = "; groepsgrootten en designeffect van het vervangende bestand" if survey.standin else ""
     return html_table(pd.DataFrame(rows), "Verschillen tussen groepen die de tekst noemt, getoetst met de gewichten "
                                           f"(Wald-toets, significant bij p < {dutch.getal(SIGNIFICANCE, 2)}{source})")
 
 
-def _verdict(p_low: float, p_high: float) -> str:
+def verdict(p_low: float, p_high: float) -> str:
     if p_high < SIGNIFICANCE:
         return "groter dan toeval te verklaren (significant)" + (" bij elke afronding" if p_low != p_high else "")
     if p_low >= SIGNIFICANCE:
@@ -202,6 +203,18 @@ def reconstructed_values(survey: WeightedSurvey) -> str:
     return html_table(non_printed_values(survey), "Waarden die het rapport niet als getal noemt")
 
 
+def provenance_lines(var: Variable) -> list[str]:
+    """Where a question comes from: the report's words for it (or that it is this edition's), its wording as this
+    edition formulates it, and whom it was asked."""
+    lines = [f"In het rapport: ‘{var.in_report}’." if var.in_report
+             else "Niet in het rapport: een toevoeging van deze uitgave."]
+    if var.question:
+        lines.append(f"Vraag zoals deze uitgave haar formuleert: {var.question}")
+    if var.filter:
+        lines.append("Gesteld aan: " + ", ".join(f"{k} = {v}" for k, v in var.filter.items()) + ".")
+    return lines
+
+
 def codebook(survey: WeightedSurvey) -> str:
     """Per variable: its provenance, the question as this edition words it, categories, counts and percentages."""
     parts = []
@@ -225,12 +238,7 @@ def codebook(survey: WeightedSurvey) -> str:
                 counted: dutch.getal(int((column == code).sum())),
                 "Percentage (gewogen)": dutch.procent(w[column == code].sum() / w[asked].sum(), 1),
             } for code, label in var.values.items()])
-        about = [f"In het rapport: ‘{var.in_report}’." if var.in_report
-                 else "Niet in het rapport: een toevoeging van deze uitgave."]
-        if var.question:
-            about.append(f"Vraag zoals deze uitgave haar formuleert: {var.question}")
-        if var.filter:
-            about.append("Gesteld aan: " + ", ".join(f"{k} = {v}" for k, v in var.filter.items()) + ".")
+        about = [*provenance_lines(var)]
         if var.chapters:
             about.append("Hoofdstuk " + ", ".join(str(c) for c in var.chapters) + ".")
         parts.append(html_table(frame, f"{var.name}: {var.label}")

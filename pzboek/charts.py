@@ -184,9 +184,11 @@ def _place_rows(table: pd.DataFrame, column: int, width: int) -> tuple[pd.DataFr
     return pd.DataFrame(bars), pd.DataFrame(labels), int(top - ROW_GAP)
 
 
-def chart_spec(key: str, table: pd.DataFrame, layout: Layout = WIDE) -> dict:
+def chart_spec(key: str, table: pd.DataFrame, layout: Layout = WIDE, description: str | None = None) -> dict:
     """The Vega-Lite spec: horizontal bars with their values and full category labels (no axis: every bar
-    carries its value); values the report does not print are pale and dashed, explained by the figure's legend."""
+    carries its value); values the report does not print are pale and dashed, explained by the figure's legend.
+    `description` (for screen readers) defaults to the figure's title and values; a chart that is no figure of
+    the report (`key` not in data/figuren.csv) passes its own."""
     grouped = bool(table["groep"].any())
     group_order = list(dict.fromkeys(table["groep"]))
     column = layout.label_column(table["categorie"])
@@ -232,7 +234,7 @@ def chart_spec(key: str, table: pd.DataFrame, layout: Layout = WIDE) -> dict:
     chart = alt.layer(*layers).properties(
         width=layout.width - 2 * PADDING,
         height=height + (LEGEND_GAP + len(kinds) * LEGEND_ROW if kinds != ["tekst"] else 0),
-        description=_description(key, table),
+        description=description or _description(key, table),
         padding=PADDING,
     ).configure(
         font=fonts.FAMILY,

@@ -69,6 +69,12 @@ class WeightedSurvey:
         dummies = pd.get_dummies(frame.astype("category"), drop_first=True, dtype=float)
         return np.column_stack([constant, dummies.to_numpy()])
 
+    @cached_property
+    def calibration_solver(self) -> np.ndarray:
+        """The weighted least-squares solution on the calibration matrix as one matrix (its pseudo-inverse): the
+        regression of every linearised variable on the raking categories is then a product, not a solve."""
+        return np.linalg.pinv(self.calibration_matrix * np.sqrt(self.weights)[:, None])
+
     def composition(self) -> pd.DataFrame:
         """Raw sample, weighted sample and population target per weighting category (Dutch labels)."""
         frame = weighting_frame(self.data, self.margins)
@@ -77,11 +83,7 @@ class WeightedSurvey:
         for margin in self.margins:
             labels = self.codebook[margin.source_variable].values
             for code, target in margin.shares.items():
-                if margin.age_groups:
-                    low, high = margin.age_groups[code]
-                    label = f"{low} jaar en ouder" if high >= 99 else f"{low}–{high} jaar"
-                else:
-                    label = labels[code]
+                label = margin.age_label(code) if margin.age_groups else labels[code]
                 inside = frame[margin.dimension] == code
                 rows.append({
                     "Kenmerk": self.codebook[margin.source_variable].label if not margin.age_groups else "Leeftijd",
@@ -92,8 +94,11 @@ class WeightedSurvey:
                 })
         return pd.DataFrame(rows)
 
-    def subgroup(self, spec: str | None) -> np.ndarray:
-        """Boolean mask for a subgroup written as 'geslacht=1' or 'leeftijd>=55' (empty: everyone)."""
+    def subgroup(self, spec: str | np.ndarray | None) -> np.ndarray:
+        """Boolean mask for a subgroup written as 'geslacht=1' or 'leeftijd>=55' (empty: everyone); a boolean
+        mask (one value per respondent) is taken as it is."""
+        if isinstance(spec, np.ndarray):
+            return spec
         if not spec:
             return np.ones(len(self.data), dtype=bool)
         match = SUBGROUP.match(spec.strip())
@@ -104,33 +109,58 @@ class WeightedSurvey:
 
     def _linearised(self, variable: str, codes: tuple[int, ...], domain: np.ndarray) -> tuple[float, np.ndarray, int]:
         """Share of `codes` among respondents in `domain` who were asked; calibrated linearised values."""
+        shares, z, counts = self._linearised_domains(variable, codes, [domain])
+        return float(shares[0]), z[:, 0], int(counts[0])
+
+    def _linearised_domains(self, variable: str, codes: tuple[int, ...], domains: list[np.ndarray]):
+        """Per domain: the share of `codes` among its respondents who were asked, its calibrated linearised values
+        (one column each) and its unweighted n. One regression for all domains: the columns are independent."""
         values = self.data[variable].to_numpy()
-        base = domain & ~np.isnan(values)
-        n = int(base.sum())
-        if n == 0:
+        bases = np.column_stack(domains) & ~np.isnan(values)[:, None]
+        counts = bases.sum(axis=0)
+        if (counts == 0).any():
             raise SurveyError(f"{self.path}: no respondents answered '{variable}' in this subgroup")
         w = self.weights
         y = np.isin(values, codes).astype(float)
-        total = w[base].sum()
-        share = float((w * y)[base].sum() / total)
-        u = np.where(base, (y - share) / total, 0.0)
-        x = self.calibration_matrix
-        coef, *_ = np.linalg.lstsq(x * np.sqrt(w)[:, None], u * np.sqrt(w), rcond=None)
-        return share, w * (u - x @ coef), n
+        totals = w @ bases
+        shares = (w * y) @ bases / totals
+        u = np.where(bases, (y[:, None] - shares) / totals, 0.0)
+        coef = self.calibration_solver @ (u * np.sqrt(w)[:, None])
+        return shares, w[:, None] * (u - self.calibration_matrix @ coef), counts
 
     def estimate(self, variable: str, codes, subgroup: str | None = None) -> Estimate:
-        codes = tuple(codes) if isinstance(codes, (list, tuple)) else (codes,)
-        share, z, n = self._linearised(variable, codes, self.subgroup(subgroup))
+        share, z, n = self._linearised(variable, _as_codes(codes), self.subgroup(subgroup))
         se = np.sqrt(len(z) / (len(z) - 1) * (z**2).sum())
         lower, upper = _logit_interval(share, se)
         return Estimate(share, lower, upper, n)
 
-    def _group_covariance(self, variable: str, codes, groups: list[str]) -> tuple[np.ndarray, np.ndarray, int]:
-        codes = tuple(codes) if isinstance(codes, (list, tuple)) else (codes,)
-        results = [self._linearised(variable, codes, self.subgroup(g)) for g in groups]
-        z = np.column_stack([r[1] for r in results])
+    def _group_covariance(self, variable: str, codes, groups: list) -> tuple[np.ndarray, np.ndarray, int]:
+        shares, z, _ = self._linearised_domains(variable, _as_codes(codes), [self.subgroup(g) for g in groups])
         n = len(z)
-        return np.array([r[0] for r in results]), n / (n - 1) * z.T @ z, n
+        return shares, n / (n - 1) * z.T @ z, n
+
+    def estimate_groups(self, variable: str, codes, groups: list) -> tuple[list[Estimate | None], GroupTest | None]:
+        """The estimate of every subgroup (None where nobody in it was asked) and the Wald test of compare_groups
+        between those that have respondents (None with fewer than two, or when the shares cannot be compared:
+        all 0% or all 100%). Computed in one pass, so a table of many groups stays quick."""
+        asked = ~np.isnan(self.data[variable].to_numpy())
+        masks = [self.subgroup(g) for g in groups]
+        present = [i for i, m in enumerate(masks) if (m & asked).any()]
+        found: list[Estimate | None] = [None] * len(groups)
+        if not present:
+            return found, None
+        shares, cov, n = self._group_covariance(variable, codes, [masks[i] for i in present])
+        for column, i in enumerate(present):
+            share = float(shares[column])
+            found[i] = Estimate(share, *_logit_interval(share, float(np.sqrt(cov[column, column]))),
+                                int((masks[i] & asked).sum()))
+        if len(present) < 2:
+            return found, None
+        try:
+            test = _wald_test(shares, cov, n)
+        except np.linalg.LinAlgError:
+            return found, None
+        return found, test if np.isfinite(test.p_value) else None
 
     def compare_groups(self, variable: str, codes, groups: list[str]) -> GroupTest:
         """Design-adjusted Wald test that the share of `codes` is equal in every subgroup of `groups`.
@@ -157,6 +187,10 @@ class WeightedSurvey:
             p_values.append(_wald_test(trial, cov * np.outer(scale, scale), n).p_value)
         spread = tried.max(axis=1) - tried.min(axis=1)
         return RoundingRange(min(p_values), max(p_values), float(spread.min()), float(spread.max()))
+
+
+def _as_codes(codes) -> tuple[int, ...]:
+    return tuple(codes) if isinstance(codes, (list, tuple)) else (codes,)
 
 
 def _wald_test(shares: np.ndarray, cov: np.ndarray, n: int) -> GroupTest:

@@ -32,6 +32,11 @@ class Margin:
     shares: dict[int, float]
     age_groups: dict[int, tuple[int, int]] | None
 
+    def age_label(self, code: int) -> str:
+        """'18–39 jaar', '65 jaar en ouder': an age group of this margin as readers see it."""
+        low, high = self.age_groups[code]
+        return f"{low} jaar en ouder" if high >= 99 else f"{low}–{high} jaar"
+
 
 @cache
 def load_margins(path: Path = paths.MARGINS) -> tuple[Margin, ...]:

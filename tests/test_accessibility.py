@@ -13,10 +13,10 @@ from test_browser import Tab, browser, published_site  # noqa: F401 (fixtures)
 
 PAGES = ["index.html", "chapters/01_vooraf.html", "chapters/02_maatschappelijk_waardevol_werk.html",
          "chapters/03_overvraagde_overheid.html", "chapters/04_organiseren.html", "chapters/05_financieren.html",
-         "chapters/06_denktank.html", "chapters/verantwoording.html", "chapters/codeboek.html", "search.html",
+         "chapters/06_denktank.html", "chapters/verantwoording.html", "chapters/verkenner.html", "chapters/codeboek.html", "search.html",
          "bestaat-niet.html"]  # a missing address: the 404 page
 OPEN_TABLES = "() => document.querySelectorAll('details.pz-tabel-toggle').forEach(d => { d.open = true; })"
-LIVE = ("() => Array.from(document.querySelectorAll('.pz-figuur')).every(f => f.classList.contains('pz-live'))")
+LIVE = ("() => Array.from(document.querySelectorAll('.pz-figuur, .pz-verkenner')).every(f => f.classList.contains('pz-live'))")
 
 
 def _report(violations: list[dict]) -> str:
@@ -40,11 +40,11 @@ def test_no_axe_violations_on_any_page(browser, published_site, scheme, width):
             assert t.page.evaluate("document.documentElement.dataset.theme") == scheme
             t.page.evaluate(OPEN_TABLES)
             states = ["statisch"]
-            if t.page.locator(".pz-figuur").count():
+            if t.page.locator(".pz-figuur, .pz-verkenner").count():
                 states.append("live")
             for state in states:
                 if state == "live":
-                    for chart in t.page.locator(".pz-figuur .pz-chart").all():
+                    for chart in t.page.locator(".pz-figuur .pz-chart, .pz-verkenner-grafiek").all():
                         chart.hover()
                     t.page.wait_for_function(LIVE)
                     t.page.evaluate("window.scrollTo(0, 0)")

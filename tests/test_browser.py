@@ -599,7 +599,8 @@ UI_STRINGS = """(root) => Array.from(root.querySelectorAll('[aria-label], [aria-
 
 
 # (pages without charts: the static charts are the business of pzboek/charts.py, the live ones of the test above)
-@pytest.mark.parametrize("path", ["index.html", "chapters/01_vooraf.html", "chapters/codeboek.html", "search.html"])
+@pytest.mark.parametrize("path", ["index.html", "chapters/01_vooraf.html", "chapters/codeboek.html", "chapters/verkenner.html",
+                                  "search.html"])
 def test_interface_strings_are_dutch(tab, path):
     t = tab()
     page = t.open(path, live=False)

@@ -1,0 +1,328 @@
+// De Verkenner (chapters/verkenner.md, pzboek/verkenner.py): a reader picks a question and a breakdown and
+// sees the weighted percentages as a chart and a table, with 95% intervals, unweighted n and the group test.
+// Every number comes from the JSON the page carries (computed at build time by the chapters' estimation
+// code); this script only chooses, formats and draws. The view lives in the address (?vraag=…&naar=…), so a
+// view can be shared and the back button works. The chart is built here from the chapters' chart rules
+// (sent along in the JSON, "opmaak") and drawn with the book's own Vega through pz-charts.js.
+// Jupyter Book links this file into every page: it does nothing where there is no .pz-verkenner.
+(function () {
+  "use strict";
+  var NONE = "geen";
+  var root, data, L, form, askSelect, splitSelect, chart, lastWidth = 0, drawn = null, drawing = 0, started = false;
+  var number0 = new Intl.NumberFormat("nl-NL", { maximumFractionDigits: 0 });
+  var number1 = new Intl.NumberFormat("nl-NL", { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+
+  function escape(text) {
+    return String(text).replace(/[&<>"]/g, function (c) { return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" }[c]; });
+  }
+  function question(id) { return data.vragen.filter(function (q) { return q.id === id; })[0]; }
+  function breakdown(id) { return data.indelingen.filter(function (s) { return s.id === id; })[0]; }
+
+  // The view in the address; anything unknown falls back to the first question without breakdown.
+  function stateFromAddress() {
+    var params = new URLSearchParams(window.location.search);
+    var q = question(params.get("vraag")) || data.vragen[0];
+    var s = breakdown(params.get("naar")) || breakdown(NONE);
+    return { vraag: q.id, naar: s.id };
+  }
+  function address(state) {
+    var params = new URLSearchParams(window.location.search);
+    params.set("vraag", state.vraag);
+    params.set("naar", state.naar);
+    return window.location.pathname + "?" + params.toString() + window.location.hash;
+  }
+
+  // As pzboek.verkenner.cell_texts writes them: '63%*†', '58,3–67,0%', '1.004'.
+  function cellTexts(cell) {
+    if (!cell) return ["geen respondenten", "", "0"];
+    var value = cell[0] + "%";
+    if (cell[4]) value = data.tekens[cell[4]].replace("{}", value);
+    if (cell[3] < data.min_n) value += data.tekens.klein;
+    return [value, number1.format(cell[1] / 10) + "–" + number1.format(cell[2] / 10) + "%", number0.format(cell[3])];
+  }
+
+  // One row per answer (and group): what the table, the CSV and the chart show.
+  function rows(q, s) {
+    var out = [];
+    q.antwoorden.forEach(function (answer, a) {
+      s.groepen.forEach(function (group, g) {
+        var cell = q.cijfers[s.id][a][g], texts = cellTexts(cell);
+        out.push({ antwoord: answer, groep: group, cell: cell, percentage: texts[0], interval: texts[1], n: texts[2] });
+      });
+    });
+    return out;
+  }
+
+  // The same markup as pzboek.charts.html_table: caption, column headers, ranges kept on one line.
+  function table(caption, head, body, rangeColumn) {
+    return '<table class="pz-tabel"><caption>' + escape(caption) + "</caption><thead><tr>" +
+      head.map(function (h) { return '<th scope="col">' + escape(h) + "</th>"; }).join("") + "</tr></thead><tbody>" +
+      body.map(function (row) {
+        return "<tr>" + row.map(function (v, i) {
+          return (i === rangeColumn && v ? '<td class="pz-bereik">' : "<td>") + escape(v) + "</td>";
+        }).join("") + "</tr>";
+      }).join("") + "</tbody></table>";
+  }
+
+  function caption(q, s) {
+    return q.label + (s.id === NONE ? "" : ", naar " + s.label) +
+      " (gewogen percentages" + (data.vervangend ? ", vervangend bestand" : "") + ")";
+  }
+
+  function nHeader() { return "Respondenten (ongewogen" + (data.vervangend ? ", vervangend bestand" : "") + ")"; }
+
+  // `opening`: the page has just loaded; nothing is announced. The first view's question, table and static chart
+  // are already in the page (written by pzboek/verkenner.py) and stay as they are until a reader reaches for them.
+  function render(state, opening) {
+    var q = question(state.vraag), s = breakdown(state.naar), grouped = s.id !== NONE, shown = rows(q, s);
+    var written = opening && q.id === data.vragen[0].id && !grouped;
+    askSelect.value = q.id;
+    splitSelect.value = s.id;
+    if (!written) {
+      root.querySelector(".pz-verkenner-vraag").innerHTML = q.herkomst.map(function (l) { return "<p>" + escape(l) + "</p>"; }).join("");
+      var head = ["Antwoord"].concat(grouped ? ["Groep"] : [], ["Percentage", "95%-interval", nHeader()]);
+      root.querySelector(".pz-verkenner-tabel").innerHTML = table(caption(q, s), head, shown.map(function (r) {
+        return [r.antwoord].concat(grouped ? [r.groep] : [], [r.percentage, r.interval, r.n]);
+      }), grouped ? 3 : 2);
+    }
+    // the design-based test of the differences between the groups, per answer, with a plain verdict
+    var tests = grouped ? q.toetsen[s.id] : [], significant = 0, testable = 0;
+    var testBox = root.querySelector(".pz-verkenner-toets");
+    // a region of its own, focusable (it may scroll sideways on a phone), only while it holds the test
+    [["tabindex", "0"], ["role", "region"], ["aria-label", "Toets van de verschillen"]].forEach(function (a) {
+      if (grouped) testBox.setAttribute(a[0], a[1]); else testBox.removeAttribute(a[0]);
+    });
+    testBox.innerHTML = grouped ? table(
+      "Verschillen tussen de groepen (" + s.label + "), getoetst met de gewichten (Wald-toets, significant bij p < " +
+        data.significantie + ")",
+      ["Antwoord", "p", "Oordeel van deze uitgave"],
+      q.antwoorden.map(function (answer, a) {
+        var t = tests[a];
+        if (!t) return [answer, "", "niet te toetsen: te weinig groepen met respondenten of geen spreiding"];
+        testable += 1;
+        if (!t[1]) significant += 1;
+        return [answer, t[0], data.oordelen[t[1]]];
+      }), -1) : "";
+    // notes: provenance marks and small bases, where they occur in this view
+    var notes = [];
+    Object.keys(data.noten).forEach(function (mark) {
+      var used = mark === "klein" ? shown.some(function (r) { return r.cell && r.cell[3] < data.min_n; })
+        : shown.some(function (r) { return r.cell && r.cell[4] === mark; });
+      if (used) notes.push(data.noten[mark].replace("{woorden}", q.woorden));
+    });
+    root.querySelector(".pz-verkenner-noten").innerHTML = notes.map(function (n) { return '<p class="pz-noot">' + escape(n) + "</p>"; }).join("");
+    download(q, s, shown);
+    if (!opening) root.querySelector(".pz-verkenner-status").textContent = "Getoond: ‘" + q.label + "’" +
+      (grouped ? ", uitgesplitst naar " + s.label + ". Het verschil tussen de groepen is bij " + significant + " van de " +
+        q.antwoorden.length + " antwoorden groter dan toeval te verklaren" +
+        (testable < q.antwoorden.length ? " (" + (q.antwoorden.length - testable) + " niet te toetsen)" : "") + "."
+        : ", alle respondenten.") + " De tabel staat onder de grafiek.";
+    drawn = state;
+    if (!opening) return draw();
+    if (written) return wakeOnReach();
+    // another view from the address: its chart is drawn at once, after the page's first paint
+    window.requestAnimationFrame(function () {
+      window.setTimeout(function () { (window.requestIdleCallback || window.setTimeout)(draw, { timeout: 1000 }); }, 0);
+    });
+  }
+
+  // The first view's chart is the static one the page carries (as a chapter's figure, without intervals). The Vega
+  // libraries (about 300 KB compressed) load, and the chart turns live with its intervals, when a reader reaches
+  // for the Verkenner: pointer, touch or keyboard focus, as the chapters' charts do (pz-charts.js).
+  var WAKE = ["pointerenter", "touchstart", "focusin"];
+  function wakeOnReach() {
+    function wake() {
+      WAKE.forEach(function (type) { root.removeEventListener(type, wake); });
+      if (!started) draw();
+    }
+    WAKE.forEach(function (type) { root.addEventListener(type, wake, { passive: true }); });
+  }
+
+  // A CSV of the current view, written in the browser: semicolons and decimal commas, as the figure downloads.
+  var blobUrl = null;
+  function download(q, s, shown) {
+    var lines = [["vraag", "antwoord", "groep", "percentage", "ondergrens", "bovengrens", "n", "herkomst", "vervangend_bestand"]];
+    shown.forEach(function (r) {
+      var c = r.cell;
+      lines.push([q.id, r.antwoord, s.id === NONE ? "" : r.groep, c ? c[0] : "", c ? number1.format(c[1] / 10) : "",
+        c ? number1.format(c[2] / 10) : "", c ? c[3] : 0,
+        c && c[4] ? { b: "benadering", r: "reconstructie" }[c[4]] : "", data.vervangend ? "ja" : "nee"]);
+    });
+    var text = "\ufeff" + lines.map(function (l) {
+      return l.map(function (v) { v = String(v); return /[;"\n]/.test(v) ? '"' + v.replace(/"/g, '""') + '"' : v; }).join(";");
+    }).join("\r\n") + "\r\n";
+    if (blobUrl) URL.revokeObjectURL(blobUrl);
+    blobUrl = URL.createObjectURL(new Blob([text], { type: "text/csv;charset=utf-8" }));
+    var p = root.querySelector(".pz-verkenner-download");
+    p.innerHTML = 'Download: <a download="verkenner-' + q.id + "-" + s.id + '.csv">CSV van deze weergave</a>';
+    p.querySelector("a").href = blobUrl;
+    p.hidden = false;
+  }
+
+  // ------------------------------------------------------------------------------------------------ the chart
+
+  var canvas = null;
+  function textWidth(text) {
+    canvas = canvas || document.createElement("canvas").getContext("2d");
+    canvas.font = L.lettergrootte + "px " + L.lettertype;
+    return canvas.measureText(text).width;
+  }
+  // Labels wrapped to their room at word boundaries, never cut (a word wider than the room keeps a line).
+  function wrap(text, room) {
+    var lines = [], line = "";
+    String(text).split(/\s+/).forEach(function (word) {
+      var tried = line ? line + " " + word : word;
+      if (line && textWidth(tried) > room) { lines.push(line); line = word; } else { line = tried; }
+    });
+    if (line) lines.push(line);
+    return lines;
+  }
+
+  // The chapters' chart rules: no axis, every bar carries its value, labels in full; here each bar also carries
+  // its 95% interval (a line through its end). Ungrouped: answers beside the bars on wide columns, above them on
+  // phones. Grouped: each answer as a heading over one bar per group, the groups in a label column.
+  function spec(q, s, width) {
+    var dark = window.pzCharts.isDark(), ink = dark ? window.pzCharts.DARK.text : L.tekst;
+    var narrow = width <= window.pzCharts.NARROW_UPTO, grouped = s.id !== NONE;
+    var inner = width - 2 * L.marge, names = grouped ? s.groepen : q.antwoorden;
+    var widest = Math.ceil(Math.max.apply(null, names.map(textWidth))) + L.labelruimte;
+    var column = narrow && !grouped ? 0 : Math.min(narrow ? Math.floor(inner * 0.4) : L.labelkolom, widest);
+    var bars = [], labels = [], top = 0, lh = L.regelhoogte;
+    function place(label, x, align, y, lines) { labels.push({ regels: lines.join("\n"), x: x, align: align, y: y }); }
+    q.antwoorden.forEach(function (answer, a) {
+      if (grouped) {
+        var heading = wrap(answer, inner - L.labelruimte);
+        place(answer, 0, "left", top, heading);
+        top += heading.length * lh + 4;
+      }
+      s.groepen.forEach(function (group, g) {
+        var name = grouped ? group : answer, cell = q.cijfers[s.id][a][g], texts = cellTexts(cell);
+        var room = column ? column - L.labelruimte : inner - L.labelruimte;
+        var lines = wrap(name, room), textHeight = lines.length * lh, bar = grouped ? L.staaf : 18, barTop, height;
+        if (column) {
+          height = Math.max(bar, textHeight);
+          place(name, column - L.labelruimte + 2, "right", top + (height - textHeight) / 2, lines);
+          barTop = top + (height - bar) / 2;
+        } else {
+          height = textHeight + 4 + bar;
+          place(name, 0, "left", top, lines);
+          barTop = top + textHeight + 4;
+        }
+        bars.push({
+          antwoord: answer, groep: grouped ? group : "", y: barTop, y2: barTop + bar, midden: barTop + bar / 2,
+          kapBoven: barTop - 2, kapOnder: barTop + bar + 2,
+          percentage: cell ? cell[0] : 0, onder: cell ? cell[1] / 10 : 0, boven: cell ? cell[2] / 10 : 0,
+          waardeX: cell ? Math.max(cell[0], cell[2] / 10) : 0, label: texts[0], interval: texts[1], n: texts[2],
+          leeg: !cell, dekking: cell && cell[4] ? L.dekking[cell[4]] : 1, streep: cell && cell[4] ? L.streep[cell[4]] : [1, 0]
+        });
+        top += height + (grouped ? L.staafruimte + 2 : L.rijruimte);
+      });
+      if (grouped) top += L.rijruimte;
+    });
+    var height = Math.ceil(top - (grouped ? L.rijruimte + L.staafruimte + 2 : L.rijruimte));
+    var x = { field: "percentage", type: "quantitative", axis: null,
+              scale: { domain: [0, 100], range: [column, { expr: "width - " + L.waarderuimte }] } };
+    var xAt = function (field) { return { field: field, type: "quantitative", axis: null, scale: x.scale }; };
+    var y = function (field) { return { field: field, type: "quantitative", scale: null, axis: null }; };
+    var tooltip = [{ field: "antwoord", title: "Antwoord" }].concat(grouped ? [{ field: "groep", title: s.label[0].toUpperCase() + s.label.slice(1) }] : [],
+      [{ field: "label", title: "Percentage" }, { field: "interval", title: "95%-interval" }, { field: "n", title: "Respondenten (ongewogen)" }]);
+    var filled = [{ filter: "!datum.leeg" }];
+    return {
+      width: inner, height: height, padding: L.marge,
+      description: caption(q, s) + ". Staafdiagram met 95%-intervallen; de tabel eronder geeft dezelfde cijfers.",
+      config: { font: L.lettertype, background: "transparent", aria: false, view: { stroke: null },
+                text: { color: ink, fontSize: L.lettergrootte } },
+      data: { values: bars },
+      layer: [
+        { transform: filled, mark: { type: "bar", orient: "horizontal", color: L.kleur, stroke: L.kleur, strokeWidth: 1.5 },
+          encoding: { x: x, x2: { datum: 0 }, y: y("y"), y2: { field: "y2" }, tooltip: tooltip,
+                      fillOpacity: { field: "dekking", type: "quantitative", scale: null, legend: null },
+                      strokeDash: { field: "streep", type: "nominal", scale: null, legend: null } } },
+        { transform: filled, mark: { type: "rule", color: ink, strokeWidth: 1.5 },
+          encoding: { x: xAt("onder"), x2: { field: "boven" }, y: y("midden") } },
+        // the interval's ends reach past the bar's edges: visible on the bar and beside it, light or dark
+        { transform: filled, mark: { type: "rule", color: ink, strokeWidth: 1.5 },
+          encoding: { x: xAt("onder"), y: y("kapBoven"), y2: { field: "kapOnder" } } },
+        { transform: filled, mark: { type: "rule", color: ink, strokeWidth: 1.5 },
+          encoding: { x: xAt("boven"), y: y("kapBoven"), y2: { field: "kapOnder" } } },
+        { mark: { type: "text", align: "left", baseline: "middle", dx: 4 },
+          encoding: { x: xAt("waardeX"), y: y("midden"), text: { field: "label" } } },
+      ].concat(["left", "right"].map(function (align) {
+        return { data: { values: labels }, transform: [{ filter: { field: "align", equal: align } }],
+                 mark: { type: "text", align: align, baseline: "top", lineHeight: lh, lineBreak: "\n" },
+                 encoding: { x: { field: "x", type: "quantitative", scale: null }, y: y("y"), text: { field: "regels" } } };
+      }))
+    };
+  }
+
+  // One drawing at a time; a newer request (view, width, theme) replaces an older one that is still under way.
+  function draw() {
+    var width = chart.clientWidth, state = drawn, ticket = ++drawing, charts = window.pzCharts;
+    started = true;
+    if (!width || !state || !charts) return;
+    lastWidth = width;
+    charts.loadVega().then(function () { return document.fonts.load(L.lettergrootte + "px " + L.lettertype); })
+      .catch(function () {}).then(function () {
+        if (ticket !== drawing) return null;
+        var built = charts.themed(spec(question(state.vraag), breakdown(state.naar), width), width);
+        var target = document.createElement("div");
+        target.className = "pz-chart";
+        return window.vegaEmbed(target, built, {
+          actions: false, renderer: "svg", formatLocale: charts.NL, logLevel: 1,
+          tooltip: { theme: charts.isDark() ? "dark" : "light" }
+        }).then(function (result) {
+          // drawn off the page first, then swapped in whole: the page does not jump while Vega lays out
+          chart.replaceChildren(target);
+          return charts.fitMarks(result.view, width).then(function () { return result; });
+        }).then(function (result) {
+          if (ticket !== drawing) { result.view.finalize(); return; }
+          if (chart.pzView) chart.pzView.finalize();
+          charts.dutchAria(target);
+          // the chart repeats the table and is hidden from screen readers: no (English) roles on it either
+          ["role", "aria-roledescription", "aria-label"].forEach(function (a) { target.removeAttribute(a); });
+          target.setAttribute("aria-hidden", "true");
+          charts.tapTooltips(result.view);
+          chart.pzView = result.view;
+          root.classList.add("pz-live");
+          root.dataset.getekend = state.vraag + "|" + state.naar + "|" + width + (charts.isDark() ? "d" : "l");
+        });
+      }).catch(function (err) { console.warn("pz-verkenner: " + (err && err.message || err)); });
+  }
+
+  function choose(event) {
+    if (event) event.preventDefault();
+    var state = { vraag: askSelect.value, naar: splitSelect.value };
+    if (drawn && state.vraag === drawn.vraag && state.naar === drawn.naar) return;
+    window.history.pushState(state, "", address(state));
+    render(state);
+  }
+
+  function start() {
+    root = document.querySelector(".pz-verkenner");
+    if (!root) return;
+    data = JSON.parse(root.querySelector("script.pz-verkenner-data").textContent);
+    L = data.opmaak;
+    form = root.querySelector("form");
+    askSelect = form.querySelector("select[name=vraag]");
+    splitSelect = form.querySelector("select[name=naar]");
+    chart = root.querySelector(".pz-verkenner-grafiek");
+    form.querySelector("fieldset").disabled = false;
+    form.addEventListener("change", choose);
+    form.addEventListener("submit", choose);
+    window.addEventListener("popstate", function () {
+      var state = stateFromAddress(); // an in-page link's entry keeps the view: nothing to redraw then
+      if (!drawn || state.vraag !== drawn.vraag || state.naar !== drawn.naar) render(state);
+    });
+    new ResizeObserver(function () { if (started && chart.clientWidth !== lastWidth) draw(); }).observe(chart);
+    new MutationObserver(function () { if (started) draw(); }).observe(document.documentElement, { attributes: true, attributeFilter: ["data-theme"] });
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && chart.pzView) window.pzCharts.showTooltip(chart.pzView, event, null);
+    });
+    var state = stateFromAddress();
+    window.history.replaceState(state, "", window.location.href);
+    render(state, true);
+  }
+
+  if (document.readyState === "complete") start();
+  else window.addEventListener("load", start);
+})();

@@ -1,0 +1,253 @@
+"""De Verkenner: every question of the codebook by every background variable, as the page ships it.
+
+Everything is computed at build time from the configured survey file with the estimation code the chapters
+use (WeightedSurvey.estimate_groups: weighted shares, design-based 95% intervals, unweighted n, and the Wald
+test of compare_groups). The page receives aggregates only, as compact JSON inside its own HTML; the first
+view (the first question, no breakdown) is also written out as a plain table, so it reads without JavaScript.
+_static/pz-verkenner.js draws the chart and tables of any other view from that JSON.
+"""
+from __future__ import annotations
+
+import html
+import json
+from dataclasses import dataclass
+from functools import cache
+
+import pandas as pd
+
+from . import charts, dutch, paths
+from .appendix import SIGNIFICANCE, provenance_lines, verdict
+from .charts import NARROW, PROVENANCE, SMALL_BASE_MARK, SMALL_BASE_NOTE, WIDE, chart_spec, html_table, static_svg
+from .estimates import MIN_BASE, Estimate, WeightedSurvey
+from .published import load_published
+from .weighting import weighting_frame
+
+NO_BREAKDOWN = "geen"
+EVERYONE = "alle respondenten"
+# a cell's provenance as the page's JSON writes it (the bron column of the published-figures table)
+MARKS = {"benadering": "b", "reconstructie": "r"}
+VERDICTS = [verdict(0, 0), verdict(1, 1)]  # index 0: significant, 1: can be chance
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    """A background variable to split every question by: its groups as subgroup specs or masks."""
+
+    key: str  # in the address: ?naar=geslacht
+    label: str
+    groups: tuple[str, ...]  # group labels
+    members: tuple  # per group: a subgroup spec ('geslacht=1') or a boolean mask
+
+
+def breakdowns(survey: WeightedSurvey) -> list[Breakdown]:
+    """'geen' and every background variable of the codebook; age in years as the weighting's age groups."""
+    found = [Breakdown(NO_BREAKDOWN, "geen (alle respondenten)", (EVERYONE,), ("",))]
+    ages = {m.source_variable: m for m in survey.margins if m.age_groups}
+    for var in survey.codebook.variables.values():
+        if var.kind != "achtergrond":
+            continue
+        if var.name in ages:
+            margin = ages[var.name]
+            column = weighting_frame(survey.data, (margin,))[margin.dimension].to_numpy()
+            found.append(Breakdown(margin.dimension, "leeftijdsgroep", tuple(margin.age_label(c) for c in margin.age_groups),
+                                   tuple(column == c for c in margin.age_groups)))
+        elif var.values:
+            codes = [c for c in var.values if c not in var.missing]
+            found.append(Breakdown(var.name, var.label.lower(), tuple(var.values[c] for c in codes),
+                                   tuple(f"{var.name}={c}" for c in codes)))
+    return found
+
+
+@cache
+def chapter_titles() -> dict[int, str]:
+    """Chapter number -> its title, from the first heading of chapters/NN_*.md."""
+    titles = {}
+    for path in sorted((paths.ROOT / "chapters").glob("[0-9][0-9]_*.md")):
+        heading = next((line[2:].strip() for line in path.read_text(encoding="utf-8").splitlines() if line.startswith("# ")), "")
+        titles[int(path.name[:2])] = heading
+    return titles
+
+
+def questions(survey: WeightedSurvey) -> list:
+    """Every question of the codebook (not the id or background variables), in chapter order."""
+    chosen = [v for v in survey.codebook.variables.values() if v.kind == "vraag" and v.values]
+    return sorted(chosen, key=lambda v: v.chapters[0] if v.chapters else 99)
+
+
+def tenths(share: float) -> int:
+    """A share as tenths of a percent, with the digits dutch.getal(share * 100, 1) writes: 0.6012 -> 601."""
+    return int(f"{share * 100:.1f}".replace(".", ""))
+
+
+def _cell(estimate: Estimate | None, mark: str | None) -> list | None:
+    if estimate is None:
+        return None
+    cell = [estimate.percent, tenths(estimate.lower), tenths(estimate.upper), estimate.n]
+    return cell + [mark] if mark else cell
+
+
+def _published_marks() -> dict[tuple[str, tuple[int, ...], str], str]:
+    table = load_published()
+    return {(r.variabele, r.codes, r.subgroep): MARKS[r.bron] for r in table.itertuples() if r.bron in MARKS}
+
+
+def explorer_data(survey: WeightedSurvey) -> dict:
+    """The page's JSON: questions with their provenance, breakdowns, and per question, breakdown and answer the
+    cells [percentage, lower and upper bound in tenths of a percent, n, provenance mark?] and the group test."""
+    marks = _published_marks()
+    published = load_published()
+    splits = breakdowns(survey)
+    titles = chapter_titles()
+    items = []
+    for var in questions(survey):
+        answers = list(var.values)
+        cells, tests = {}, {}
+        for split in splits:
+            per_answer, tested = [], []
+            for code in answers:
+                found, test = survey.estimate_groups(var.name, code, list(split.members))
+                per_answer.append([_cell(e, marks.get((var.name, (code,), g if isinstance(g, str) else None)))
+                                   for e, g in zip(found, split.members)])
+                if split.key != NO_BREAKDOWN:
+                    tested.append([dutch.p_waarde(test.p_value), int(test.p_value >= SIGNIFICANCE)] if test else None)
+            cells[split.key] = per_answer
+            if tested:
+                tests[split.key] = tested
+        words = published.loc[(published["variabele"] == var.name) & (published["bron"] == "benadering"), "in_tekst"]
+        chapter = var.chapters[0] if var.chapters else None
+        items.append({
+            "id": var.name, "label": var.label,
+            "hoofdstuk": f"Hoofdstuk {chapter}. {titles.get(chapter, '')}".strip() if chapter else "Overige vragen",
+            "herkomst": provenance_lines(var),
+            "antwoorden": [var.values[c] for c in answers],
+            "woorden": " en ".join(f"‘{w}’" for w in dict.fromkeys(words)),
+            "cijfers": cells, "toetsen": tests,
+        })
+    return {
+        "vragen": items,
+        "indelingen": [{"id": s.key, "label": s.label, "groepen": list(s.groups)} for s in splits],
+        "vervangend": survey.standin,
+        "min_n": MIN_BASE,
+        "oordelen": VERDICTS,
+        "tekens": {MARKS[k]: PROVENANCE[k].value for k in MARKS} | {"klein": SMALL_BASE_MARK},
+        "noten": {MARKS[k]: PROVENANCE[k].note for k in MARKS} | {"klein": SMALL_BASE_NOTE},
+        "significantie": dutch.getal(SIGNIFICANCE, 2),
+        "opmaak": chart_layout(),
+    }
+
+
+def chart_layout() -> dict:
+    """The chapters' chart rules (pzboek/charts.py) for the chart pz-verkenner.js builds: one set of numbers."""
+    return {
+        "lettergrootte": charts.FONT_SIZE, "regelhoogte": charts.LINE_HEIGHT, "staaf": charts.GROUP_BAR,
+        "staafruimte": charts.BAR_GAP, "rijruimte": charts.ROW_GAP, "waarderuimte": charts.VALUE_ROOM,
+        "labelruimte": charts.LABEL_GAP, "marge": charts.PADDING, "labelkolom": charts.WIDE.labels,
+        "kleur": charts.SERIES_COLOURS[0], "tekst": charts.TEXT_COLOUR, "lettertype": charts.fonts.FAMILY,
+        "dekking": {MARKS[k]: PROVENANCE[k].opacity for k in MARKS},
+        "streep": {MARKS[k]: PROVENANCE[k].dash for k in MARKS},
+    }
+
+
+def cell_texts(cell: list | None, marks: dict) -> tuple[str, str, str]:
+    """Percentage, interval and n as the page's table writes them ('63%*†', '58,3–67,0%', '1.004')."""
+    if cell is None:
+        return "geen respondenten", "", "0"
+    pct, lower, upper, n, *mark = cell
+    value = marks[mark[0]].format(f"{pct}%") if mark else f"{pct}%"
+    value += marks["klein"] if n < MIN_BASE else ""
+    return value, f"{dutch.getal(lower / 10, 1)}–{dutch.getal(upper / 10, 1)}%", dutch.getal(n)
+
+
+def view_table(data: dict, question: str, breakdown: str) -> pd.DataFrame:
+    """One view as the page's table shows it (pz-verkenner.js writes the same columns)."""
+    item = next(q for q in data["vragen"] if q["id"] == question)
+    split = next(s for s in data["indelingen"] if s["id"] == breakdown)
+    rows = []
+    for answer, groups in zip(item["antwoorden"], item["cijfers"][breakdown]):
+        for group, cell in zip(split["groepen"], groups):
+            value, interval, n = cell_texts(cell, data["tekens"])
+            rows.append({"Antwoord": answer, **({"Groep": group} if breakdown != NO_BREAKDOWN else {}),
+                         "Percentage": value, "95%-interval": interval, n_header(data["vervangend"]): n})
+    return pd.DataFrame(rows)
+
+
+def n_header(standin: bool) -> str:
+    return f"Respondenten (ongewogen{', vervangend bestand' if standin else ''})"
+
+
+def caption(data: dict, question: str, breakdown: str) -> str:
+    item = next(q for q in data["vragen"] if q["id"] == question)
+    split = next(s for s in data["indelingen"] if s["id"] == breakdown)
+    by = "" if breakdown == NO_BREAKDOWN else f", naar {split['label']}"
+    return f"{item['label']}{by} (gewogen percentages{', vervangend bestand' if data['vervangend'] else ''})"
+
+
+def first_chart(data: dict) -> str:
+    """The first view (first question, no breakdown) as the chapters draw a figure: static SVG, a wide and a narrow
+    cut (charts.chart_spec). It is the chart until a reader reaches for the Verkenner; pz-verkenner.js then
+    draws the live chart, which adds each value's interval."""
+    item = data["vragen"][0]
+    kinds = {mark: kind for kind, mark in MARKS.items()}
+    rows = []
+    for answer, (cell,) in zip(item["antwoorden"], item["cijfers"][NO_BREAKDOWN]):
+        value, interval, n = cell_texts(cell, data["tekens"])
+        kind = kinds[cell[4]] if cell and len(cell) > 4 else "tekst"
+        rows.append({"categorie": answer, "groep": "", "percentage": cell[0] if cell else 0, "label": value,
+                     "interval": interval, "n_tekst": n, "bron": kind, "herkomst": PROVENANCE[kind].legend})
+    table = pd.DataFrame(rows)
+    description = (f"{caption(data, item['id'], NO_BREAKDOWN)}. Staafdiagram; "
+                   + "; ".join(f"{r.categorie}: {r.label}, 95%-interval {r.interval}" for r in table.itertuples()) + ".")
+    return "".join(static_svg(chart_spec(item["id"], table, layout, description), cut)
+                   for layout, cut in [(WIDE, "pz-breed"), (NARROW, "pz-smal")])
+
+
+def _options(data: dict) -> str:
+    groups: dict[str, list[str]] = {}
+    for q in data["vragen"]:
+        groups.setdefault(q["hoofdstuk"], []).append(f'<option value="{q["id"]}">{html.escape(q["label"])}</option>')
+    return "".join(f'<optgroup label="{html.escape(h)}">{"".join(o)}</optgroup>' for h, o in groups.items())
+
+
+def _page_json(data: dict) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+
+
+def explorer_html(survey: WeightedSurvey) -> str:
+    """The explorer element: the form (shown once the script runs), the first view as a table, and the JSON."""
+    data = explorer_data(survey)
+    first = data["vragen"][0]
+    splits = "".join(f'<option value="{s["id"]}">{html.escape(s["label"][0].upper() + s["label"][1:])}</option>'
+                     for s in data["indelingen"])
+    about = "".join(f"<p>{html.escape(line)}</p>" for line in first["herkomst"])
+    return (
+        '<div class="pz-verkenner" id="verkenner">'
+        # usable once the script runs (pz-verkenner.js enables it); disabled, not hidden, so nothing moves then
+        '<form class="pz-verkenner-keuze"><fieldset disabled><legend>Kies wat de Verkenner toont</legend>'
+        f'<p><label for="pz-vraag">Vraag</label><select id="pz-vraag" name="vraag">{_options(data)}</select></p>'
+        f'<p><label for="pz-naar">Uitgesplitst naar</label><select id="pz-naar" name="naar">{splits}</select></p>'
+        "</fieldset></form>"
+        '<p class="pz-verkenner-status" aria-live="polite" aria-atomic="true"></p>'
+        f'<div class="pz-verkenner-vraag">{about}</div>'
+        f'<div class="pz-verkenner-grafiek"><div class="pz-chart">{first_chart(data)}</div></div>'
+        '<noscript><p class="pz-noot">Zonder JavaScript toont de Verkenner alleen de eerste vraag; de verdeling '
+        "van elke vraag staat ook in het codeboek.</p></noscript>"
+        # focusable: a table wider than a phone scrolls sideways, also by keyboard
+        '<div class="pz-verkenner-tabel" tabindex="0" role="region" aria-label="Tabel met de cijfers">'
+        f'{html_table(view_table(data, first["id"], NO_BREAKDOWN), caption(data, first["id"], NO_BREAKDOWN))}</div>'
+        '<div class="pz-verkenner-toets"></div><div class="pz-verkenner-noten"></div>'
+        '<p class="pz-downloads pz-verkenner-download" hidden></p>'
+        f'<script type="application/json" class="pz-verkenner-data">{_page_json(data)}</script>'
+        "</div>"
+    )
+
+
+class Verkenner:
+    """What the page's code cell shows: the explorer element, computed from the configured survey file."""
+
+    def __init__(self, survey: WeightedSurvey | None = None):
+        from .data import load_weighted_survey
+
+        self.survey = survey or load_weighted_survey()
+
+    def _repr_html_(self) -> str:
+        return explorer_html(self.survey)

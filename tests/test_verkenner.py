@@ -1,0 +1,368 @@
+"""The Verkenner (chapters/verkenner.md, pzboek/verkenner.py, _static/pz-verkenner.js): its numbers against the
+chapters' estimation code, and the page in a real browser (picking views, the address, the back button, a thinned
+file's small groups, the CSV, legibility at every width, dark mode, no outside requests, no console errors)."""
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from pzboek import dutch
+from pzboek.data import load_weighted_survey
+from pzboek.estimates import MIN_BASE
+from pzboek.verkenner import NO_BREAKDOWN, _page_json, breakdowns, explorer_data, explorer_html, questions
+from test_browser import CHART_TEXTS, Tab, _legibility_problems, browser, site, tab  # noqa: F401 (fixtures)
+
+PAGE = "chapters/verkenner.html"
+# (question, breakdown): yes/no, a five-point scale, a filtered question by a four-group variable, a multiple
+# choice item with a reconstructed value, the age groups derived from age in years, no breakdown
+VIEWS = [("betalen", "geslacht"), ("org_overheid", "opleiding"), ("verdwenen_reden", "landsdeel"),
+         ("kwestie_1", "leeftijdsgroep"), ("act_4", NO_BREAKDOWN)]
+AGE_SPECS = {"18–39 jaar": "leeftijd<=39", "65 jaar en ouder": "leeftijd>=65"}  # the age groups the chapters can name
+MARKS = re.compile(r"[≈*†]")
+
+
+@pytest.fixture(scope="module")
+def data(survey):
+    return explorer_data(survey)
+
+
+def _group_spec(variable: str, group: str, survey) -> str | None:
+    """The chapters' subgroup spec for a group of the explorer (None: everyone, or an age group they cannot name)."""
+    if variable == NO_BREAKDOWN:
+        return ""
+    if variable == "leeftijdsgroep":
+        return AGE_SPECS.get(group)
+    code = next(c for c, label in survey.codebook[variable].values.items() if label == group)
+    return f"{variable}={code}"
+
+
+def _expected_rows(survey, question: str, breakdown: str) -> list[tuple[str, str, str, str]]:
+    """(answer, percentage without marks, interval, n) from WeightedSurvey.estimate, as the chapters compute them."""
+    var = survey.codebook[question]
+    split = next(b for b in breakdowns(survey) if b.key == breakdown)
+    rows = []
+    for code, answer in var.values.items():
+        for group in split.groups:
+            spec = _group_spec(breakdown, group, survey)
+            if spec is None:
+                continue
+            e = survey.estimate(question, code, spec)
+            rows.append((answer if breakdown == NO_BREAKDOWN else f"{answer}|{group}", dutch.procent(e.share),
+                         f"{dutch.getal(e.lower * 100, 1)}–{dutch.getal(e.upper * 100, 1)}%", dutch.getal(e.n)))
+    return rows
+
+
+# ------------------------------------------------------------------------------------------- the aggregates
+
+def test_every_question_and_every_background_variable(survey, data):
+    assert [q["id"] for q in data["vragen"]] == [v.name for v in questions(survey)]
+    assert len(data["vragen"]) == sum(1 for v in survey.codebook.variables.values() if v.kind == "vraag")
+    assert [s["id"] for s in data["indelingen"]] == [NO_BREAKDOWN, "geslacht", "leeftijdsgroep", "opleiding", "provincie",
+                                                       "landsdeel"]
+    chapters = [q["hoofdstuk"] for q in data["vragen"]]
+    assert chapters == sorted(chapters) and chapters[0].startswith("Hoofdstuk 2. ")
+    uitg_3 = next(q for q in data["vragen"] if q["id"] == "uitg_3")
+    assert uitg_3["herkomst"][0] == "Niet in het rapport: een toevoeging van deze uitgave."
+    assert uitg_3["herkomst"][1].startswith("Vraag zoals deze uitgave haar formuleert: ")
+    assert next(q for q in data["vragen"] if q["id"] == "org_overheid")["herkomst"][0] == "In het rapport: ‘een taak van de overheid’."
+
+
+@pytest.mark.parametrize("question,breakdown", VIEWS)
+def test_cells_are_the_chapters_estimates(survey, data, question, breakdown):
+    from pzboek.verkenner import view_table
+
+    shown = view_table(data, question, breakdown)
+    keys = shown["Antwoord"] + ("|" + shown["Groep"] if "Groep" in shown else "")
+    table = {k: (MARKS.sub("", p), i, n) for k, p, i, n in zip(keys, shown["Percentage"], shown["95%-interval"], shown.iloc[:, -1])}
+    expected = _expected_rows(survey, question, breakdown)
+    assert expected
+    for key, percentage, interval, n in expected:
+        assert table[key] == (percentage, interval, n), key
+
+
+def test_group_tests_are_compare_groups(survey, data):
+    item = next(q for q in data["vragen"] if q["id"] == "betalen")
+    for i, code in enumerate(survey.codebook["betalen"].values):
+        test = survey.compare_groups("betalen", code, ["opleiding=1", "opleiding=2", "opleiding=3"])
+        p, not_significant = item["toetsen"]["opleiding"][i]
+        assert p == dutch.p_waarde(test.p_value)
+        assert not_significant == (test.p_value >= 0.05)
+    assert NO_BREAKDOWN not in item["toetsen"]
+
+
+def test_marks_follow_the_published_figures(data):
+    """kwestie_1 'genoemd' is a reconstructed value in the published-figures table: marked as in figure 3."""
+    item = next(q for q in data["vragen"] if q["id"] == "kwestie_1")
+    assert item["cijfers"][NO_BREAKDOWN][1][0][4] == "r"
+    assert len(item["cijfers"][NO_BREAKDOWN][0][0]) == 4  # 'niet genoemd': no row of the report, no mark
+
+
+def test_page_ships_aggregates_only_and_stays_small(survey):
+    page = explorer_html(survey)
+    payload = re.search(r'<script type="application/json" class="pz-verkenner-data">(.*?)</script>', page, re.S)[1]
+    data = json.loads(payload)
+    cells = [c for q in data["vragen"] for split in q["cijfers"].values() for answer in split for c in answer]
+    assert all(c is None or len(c) in (4, 5) for c in cells)
+    assert str(survey.data[survey.codebook.id_variable].iloc[0]) not in payload.split('"cijfers"')[0]
+    assert "respnr" not in payload
+    assert len(payload.encode()) < 100_000, len(payload.encode())
+
+
+@pytest.fixture(scope="module")
+def thinned(tmp_path_factory, raw_standin):
+    """The stand-in with only 40 respondents left in Noord: that region's cells fall under MIN_BASE."""
+    from pzboek.generate import write_sav
+
+    data = raw_standin
+    north = data.index[data["landsdeel"] == 1]
+    path = tmp_path_factory.mktemp("dun") / "dun.sav"
+    write_sav(data.drop(north[40:]).reset_index(drop=True), path)
+    return load_weighted_survey(path)
+
+
+def test_small_groups_are_flagged(thinned):
+    from pzboek.verkenner import view_table
+
+    data = explorer_data(thinned)
+    shown = view_table(data, "betalen", "landsdeel")
+    north = shown[shown["Groep"] == "Noord"]
+    assert len(north) == 4 and north.iloc[:, -1].eq("40").all()
+    assert north["Percentage"].str.endswith("†").all()
+    assert not shown.loc[shown["Groep"] != "Noord", "Percentage"].str.contains("†").any()
+
+
+# ------------------------------------------------------------------------------------------------ the page
+
+def _open(t: Tab, query: str = ""):
+    """The page with its chart live: a view from the address is drawn at once, the first view once reached for."""
+    t.page.goto(t.site + PAGE + query, wait_until="load")
+    t.page.locator(".pz-verkenner-grafiek").hover()
+    t.page.wait_for_selector(".pz-verkenner.pz-live")
+    return t.page
+
+
+def _drawn(page, question: str, breakdown: str):
+    page.wait_for_function(f"() => (document.querySelector('.pz-verkenner').dataset.getekend || '').startsWith('{question}|{breakdown}|')")
+
+
+def _table_rows(page) -> list[tuple[str, str, str, str]]:
+    rows = page.evaluate("""() => Array.from(document.querySelectorAll('.pz-verkenner-tabel tbody tr'),
+        r => Array.from(r.cells, c => c.textContent))""")
+    grouped = len(rows[0]) == 5
+    return [(f"{r[0]}|{r[1]}" if grouped else r[0], *r[-3:]) for r in rows]
+
+
+def test_picked_views_show_the_python_estimates(tab, survey):
+    t = tab()
+    page = _open(t)
+    for question, breakdown in VIEWS:
+        page.select_option("#pz-vraag", question)
+        page.select_option("#pz-naar", breakdown)
+        _drawn(page, question, breakdown)
+        shown = {key: (MARKS.sub("", p), i, n) for key, p, i, n in _table_rows(page)}
+        for key, percentage, interval, n in _expected_rows(survey, question, breakdown):
+            assert shown[key] == (percentage, interval, n), (question, breakdown, key)
+        small = [key for key, p, i, n in _table_rows(page) if p.endswith("†")]
+        assert small == [key for key, p, i, n in _table_rows(page) if int(n.replace(".", "")) < MIN_BASE]
+        bars = page.locator(".pz-verkenner-grafiek svg g.mark-rect path").count()
+        assert bars == len(shown), (question, breakdown, bars)
+        if breakdown != NO_BREAKDOWN:
+            verdicts = page.locator(".pz-verkenner-toets tbody tr").all_inner_texts()
+            assert len(verdicts) == len(survey.codebook[question].values)
+            assert all("toeval" in v or "niet te toetsen" in v for v in verdicts)
+        status = page.locator(".pz-verkenner-status")
+        assert status.get_attribute("aria-live") == "polite"
+        assert status.inner_text().startswith(f"Getoond: ‘{survey.codebook[question].label}’")
+    assert not t.outside, t.outside
+    assert not t.errors, t.errors
+
+
+def test_the_view_is_in_the_address_and_the_back_button_works(tab):
+    t = tab()
+    page = _open(t)
+    page.select_option("#pz-vraag", "org_burgers")
+    page.wait_for_url(re.compile(r"\?vraag=org_burgers&naar=geen$"))
+    page.select_option("#pz-naar", "leeftijdsgroep")
+    page.wait_for_url(re.compile(r"\?vraag=org_burgers&naar=leeftijdsgroep$"))
+    _drawn(page, "org_burgers", "leeftijdsgroep")
+    shared = page.url
+    page.go_back()
+    page.wait_for_url(re.compile(r"naar=geen$"))
+    _drawn(page, "org_burgers", NO_BREAKDOWN)
+    assert page.input_value("#pz-naar") == NO_BREAKDOWN
+    assert "Groep" not in page.locator(".pz-verkenner-tabel thead").inner_text()
+    page.go_back()
+    _drawn(page, "uitg_1", NO_BREAKDOWN)
+    assert page.input_value("#pz-vraag") == "uitg_1"
+    page.go_forward()
+    _drawn(page, "org_burgers", NO_BREAKDOWN)
+    # a shared address opens that view
+    other = Tab(t.page.context.browser, t.site)
+    try:
+        other.page.goto(shared, wait_until="load")
+        _drawn(other.page, "org_burgers", "leeftijdsgroep")
+        assert other.page.input_value("#pz-vraag") == "org_burgers"
+        assert "65 jaar en ouder" in other.page.locator(".pz-verkenner-tabel").inner_text()
+        assert not other.errors and not other.outside
+    finally:
+        other.close()
+    assert not t.errors and not t.outside, (t.errors, t.outside)
+
+
+def test_keyboard_picks_a_view(tab):
+    t = tab()
+    page = _open(t)
+    page.focus("#pz-naar")
+    page.keyboard.press("ArrowDown")  # geen -> geslacht: a native select changes on arrow keys
+    _drawn(page, "uitg_1", "geslacht")
+    assert page.url.endswith("naar=geslacht")
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_first_view_is_a_static_chart_until_reached_for(tab, width):
+    """As a chapter's figure: the first view loads no chart library (the wide or, on a phone, the narrow static cut
+    shows); pointing at the Verkenner loads Vega and draws the live chart, with intervals. A shared view is drawn at once."""
+    t = tab(viewport={"width": width, "height": 900})
+    page = t.page
+    page.goto(t.site + PAGE, wait_until="networkidle")
+    assert [u for u in t.requests if "/_vega/" in u] == []
+    shown = page.locator(".pz-verkenner-grafiek svg:visible")
+    assert shown.count() == 1 and shown.get_attribute("class") == ("pz-breed" if width > 600 else "pz-smal")
+    assert shown.get_attribute("role") == "img" and shown.get_attribute("aria-label").startswith("Langdurig perspectief")
+    assert shown.bounding_box()["width"] / float(shown.get_attribute("width")) > 0.85
+    page.locator(".pz-verkenner-grafiek").hover()
+    _drawn(page, "uitg_1", NO_BREAKDOWN)
+    assert [u for u in t.requests if "/_vega/" in u] == [t.site + "_vega/vega-bundle.js"]
+    assert page.locator(".pz-verkenner-grafiek svg g.mark-rule").count() >= 1  # the intervals
+    t.page.goto(t.site + PAGE + "?vraag=fin_winsten&naar=opleiding", wait_until="load")
+    _drawn(page, "fin_winsten", "opleiding")
+    assert not t.errors and not t.outside, (t.errors, t.outside)
+
+
+def test_first_view_without_javascript(tab, survey):
+    t = tab(java_script_enabled=False)
+    page = t.page
+    page.goto(t.site + PAGE, wait_until="load")
+    shown = {key: (MARKS.sub("", p), i, n) for key, p, i, n in _table_rows(page)}
+    expected = _expected_rows(survey, "uitg_1", NO_BREAKDOWN)
+    assert shown == {k: (p, i, n) for k, p, i, n in expected}
+    assert page.locator("#pz-vraag").is_disabled() and page.locator("#pz-naar").is_disabled()
+    assert "Zonder JavaScript" in page.locator(".pz-verkenner noscript").inner_text()
+    assert page.locator(".pz-verkenner-grafiek svg.pz-breed").is_visible()
+    assert not t.outside
+
+
+def test_small_groups_of_a_thinned_file_are_flagged_on_the_page(tab, thinned):
+    """The page's own script with the thinned file's aggregates: Noord's cells carry † and the note explains it."""
+    t = tab()
+    payload = _page_json(explorer_data(thinned))
+
+    def swap(route):
+        body = route.fetch().text()
+        body = re.sub(r'(<script type="application/json" class="pz-verkenner-data">).*?(</script>)',
+                      lambda m: m[1] + payload + m[2], body, flags=re.S)
+        route.fulfill(body=body, content_type="text/html; charset=utf-8")
+
+    t.page.route("**/" + PAGE + "*", swap)
+    page = _open(t, "?vraag=betalen&naar=landsdeel")
+    _drawn(page, "betalen", "landsdeel")
+    rows = _table_rows(page)
+    north = [r for r in rows if r[0].endswith("|Noord")]
+    assert len(north) == 4 and all(p.endswith("†") and n == "40" for _, p, _, n in north), north
+    assert not [r for r in rows if r[1].endswith("†") and not r[0].endswith("|Noord")]
+    assert f"minder dan {MIN_BASE} respondenten" in page.locator(".pz-verkenner-noten").inner_text()
+    assert not t.errors and not t.outside, (t.errors, t.outside)
+
+
+def test_csv_of_the_current_view(tab, survey):
+    t = tab()
+    page = _open(t, "?vraag=betalen&naar=geslacht")
+    _drawn(page, "betalen", "geslacht")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="CSV van deze weergave").click()
+    assert download.value.suggested_filename == "verkenner-betalen-geslacht.csv"
+    text = open(download.value.path(), encoding="utf-8-sig").read()
+    lines = [line.split(";") for line in text.strip().splitlines()]
+    assert lines[0][:7] == ["vraag", "antwoord", "groep", "percentage", "ondergrens", "bovengrens", "n"]
+    e = survey.estimate("betalen", 1, "geslacht=2")
+    row = next(r for r in lines if r[1] == "ja, onvoorwaardelijk" and r[2] == "vrouw")
+    assert row[3:7] == [str(e.percent), dutch.getal(e.lower * 100, 1), dutch.getal(e.upper * 100, 1), str(e.n)]
+    assert len(lines) == 1 + 2 * len(survey.codebook["betalen"].values)
+    assert not t.errors and not t.outside
+
+
+@pytest.mark.parametrize("width", [1280, 800, 375])
+def test_chart_text_is_whole_legible_and_apart(tab, survey, width, shots):
+    """The chapters' chart rules (test_browser): labels whole, nothing under 11 px, nothing overlapping or outside the SVG."""
+    t = tab(viewport={"width": width, "height": 900})
+    problems = []
+    views = [("uitg_1", NO_BREAKDOWN, "statisch"), ("verdwenen_reden", "provincie", "live"),
+             ("verantw_klimaat", NO_BREAKDOWN, "live"), ("betalen", "leeftijdsgroep", "live")]
+    for question, breakdown, state in views:
+        if state == "live":
+            page = _open(t, f"?vraag={question}&naar={breakdown}")
+            _drawn(page, question, breakdown)
+        else:
+            page = t.page
+            page.goto(t.site + PAGE, wait_until="load")
+        page.evaluate("document.fonts.ready.then(() => true)")
+        split = next(b for b in breakdowns(survey) if b.key == breakdown)
+        names = list(survey.codebook[question].values.values()) + ([] if breakdown == NO_BREAKDOWN else list(split.groups))
+        found = page.evaluate(CHART_TEXTS.replace(".pz-figuur", ".pz-verkenner"), 0)
+        problems += [f"{question}/{breakdown} ({state}): {p}" for p in _legibility_problems(found, names)]
+        widths = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+        assert widths[0] <= widths[1], widths
+        page.locator(".pz-verkenner").screenshot(path=str(shots / f"verkenner-{width}-{question}-{breakdown}-{state}.png"))
+    assert not problems, "\n".join(problems)
+    assert not t.errors and not t.outside
+
+
+@pytest.fixture(scope="module")
+def shots(built_book):
+    folder = built_book.parent / "screenshots"
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
+def test_dark_mode_redraws_the_chart_in_dark_colours(tab):
+    t = tab(color_scheme="dark")
+    page = _open(t, "?vraag=betalen&naar=geslacht")
+    page.wait_for_function("() => document.querySelector('.pz-verkenner').dataset.getekend.endsWith('d')")
+    fills = page.evaluate("""() => Array.from(document.querySelectorAll('.pz-verkenner-grafiek svg text'),
+        t => getComputedStyle(t).fill)""")
+    assert fills and all(f == "rgb(230, 230, 230)" for f in fills), set(fills)
+    page.evaluate("document.documentElement.dataset.theme = 'light'")
+    page.wait_for_function("() => document.querySelector('.pz-verkenner').dataset.getekend.endsWith('l')")
+    assert not t.errors and not t.outside
+
+
+def test_reconstructed_values_are_marked_as_in_the_figures(tab):
+    """kwestie_1 'genoemd' is reconstructed (figure 3): '*' after the value, a pale bar, and the note under the chart."""
+    t = tab()
+    page = _open(t, "?vraag=kwestie_1&naar=geen")
+    _drawn(page, "kwestie_1", NO_BREAKDOWN)
+    rows = dict((key, p) for key, p, _, _ in _table_rows(page))
+    assert rows["genoemd"].endswith("%*") and not MARKS.search(rows["niet genoemd"]), rows
+    assert page.locator(".pz-verkenner-noten").inner_text().startswith("* Gereconstrueerd")
+    opacities = page.evaluate("""() => Array.from(document.querySelectorAll('.pz-verkenner-grafiek svg g.mark-rect path'),
+        p => Number(p.getAttribute('fill-opacity') ?? 1))""")
+    assert sorted(opacities) == [0.3, 1], opacities
+    assert not t.errors and not t.outside
+
+
+def test_estimate_groups_is_estimate_and_compare_groups(survey):
+    """WeightedSurvey.estimate_groups, which the Verkenner uses: per group what estimate() gives, the test of
+    compare_groups, and None for a group nobody in which was asked (no test with fewer than two groups left)."""
+    import numpy as np
+
+    groups = ["opleiding=1", "opleiding=2", "opleiding=3"]
+    found, test = survey.estimate_groups("verdwenen_reden", 1, groups)
+    for group, e in zip(groups, found):
+        expected = survey.estimate("verdwenen_reden", 1, group)
+        assert e.n == expected.n and abs(e.share - expected.share) < 1e-12 and abs(e.lower - expected.lower) < 1e-12
+    assert abs(test.p_value - survey.compare_groups("verdwenen_reden", 1, groups).p_value) < 1e-12
+    nobody = np.zeros(len(survey.data), dtype=bool)
+    found, test = survey.estimate_groups("verdwenen_reden", 1, ["opleiding=1", nobody])
+    assert found[1] is None and found[0].n == survey.estimate("verdwenen_reden", 1, "opleiding=1").n and test is None
