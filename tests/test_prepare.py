@@ -71,6 +71,15 @@ def test_changed_input_of_the_results_clears_the_cache(sandbox, name):
     assert not (cache / "marker").exists() and len(runs) == 2
 
 
+def test_changed_chapter_title_clears_the_cache(sandbox):
+    """The Verkenner lists the questions under their chapters' titles."""
+    book, runs, run, cache = sandbox
+    chapter = book / "chapters" / "05_financieren.md"
+    chapter.write_text(chapter.read_text(encoding="utf-8").replace("# Hoe gaan", "# Nieuw: hoe gaan", 1), encoding="utf-8")
+    run()
+    assert not (cache / "marker").exists() and len(runs) == 2
+
+
 @pytest.mark.parametrize("name", ["pzboek/build/pages.py", "pzboek/build/prepare.py", "tools/standin.py",
                                   "_templates/layout.html", "chapters/01_vooraf.md", "_static/pz.css"])
 def test_edits_that_do_not_change_results_keep_the_cache(sandbox, name):

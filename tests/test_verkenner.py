@@ -113,7 +113,7 @@ def test_page_ships_aggregates_only_and_stays_small(survey):
 @pytest.fixture(scope="module")
 def thinned(tmp_path_factory, raw_standin):
     """The stand-in with only 40 respondents left in Noord: that region's cells fall under MIN_BASE."""
-    from pzboek.generate import write_sav
+    from tools.standin import write_sav
 
     data = raw_standin
     north = data.index[data["landsdeel"] == 1]

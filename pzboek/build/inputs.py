@@ -16,6 +16,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 GROUPS = ("results", "notebooks", "site")
+HEADING = "# "  # a first-level heading in a MyST file
 
 
 def declared() -> dict[str, list[str]]:
@@ -36,12 +37,17 @@ def files(*groups: str) -> list[Path]:
 
 
 def digest(*groups: str) -> str:
-    """Hash of the names and contents of these groups' files (and of which survey file is configured)."""
+    """Hash of the names and contents of these groups' files (and of which survey file is configured); for
+    'results' also of the chapter titles (`result_headings`)."""
     hashed = hashlib.sha256(os.environ.get("PZ_SURVEY", "").encode())
     for path in files(*groups):
         name = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
         hashed.update(f"\0{name}\0".encode())
         hashed.update(path.read_bytes())
+    if "results" in groups:
+        for path in sorted(p for pattern in declared().get("result_headings", []) for p in ROOT.glob(pattern)):
+            titles = [line for line in path.read_text(encoding="utf-8").splitlines() if line.startswith(HEADING)]
+            hashed.update(f"\0{path.name}\0{titles}".encode())
     return hashed.hexdigest()
 
 
