@@ -100,11 +100,19 @@ def _write_joined_stylesheets(app) -> None:
 OPTIONS_TEMPLATE = Path(__import__("sphinx").__file__).parent / "themes" / "basic" / "static" / "documentation_options.js.jinja"
 
 
+# Scripts of the book that only some pages need: Jupyter Book links every .js file of _static into every page, so
+# each is kept only on pages whose body has its element.
+PAGE_SCRIPTS = {"pz-verkenner.js": 'class="pz-verkenner"'}
+
+
 def _deferred_scripts(app, pagename, templatename, context, doctree) -> None:
     from sphinx.builders.html._assets import _JavaScript
 
     if "script_files" not in context:
         return
+    body = context.get("body", "")
+    context["script_files"] = [s for s in context["script_files"]
+                               if PAGE_SCRIPTS.get(os.path.basename(str(s.filename or "")).split("?")[0], "") in body]
     if getattr(app, "pz_options_js", None) is None:
         app.pz_options_js = app.builder.templates.render_string(
             OPTIONS_TEMPLATE.read_text(encoding="utf-8"), app.builder.globalcontext).strip()

@@ -69,6 +69,11 @@ class Page:
         for junk in self.section.select("a.headerlink, script, .pz-downloads, svg.pz-smal, details > summary, "
                                          ".toctree-wrapper, hr.footnotes, .cell_input"):
             junk.decompose()
+        for form in self.section.select("form.pz-verkenner-keuze"):  # the Verkenner's controls work on the web only
+            note = BeautifulSoup("", "html.parser").new_tag("p", attrs={"class": "pz-noot"})
+            note.string = ("In de online uitgave kiest u hier zelf een vraag en een kenmerk om de antwoorden naar "
+                           "uit te splitsen. Hieronder staat de eerste vraag, voor alle respondenten.")
+            form.replace_with(note)
         for details in self.section.select("details"):  # the figure's table, printed open
             details.name = "div"
         for chart in self.section.select(".pz-chart[tabindex]"):
