@@ -193,6 +193,9 @@ def test_the_cache_key_digest_changes_with_each_declared_input(tmp_path, monkeyp
     assert {"requirements.txt", "data/codebook.yml", "pzboek/estimates.py", "chapters/05_financieren.md",
             "index.md"} <= declared
     assert not any(name.startswith(("pzboek/build/", "tools/", "tests/")) for name in declared)
+    site = {p.relative_to(ROOT).as_posix() for p in inputs.files("site")}
+    assert {"_static/pz.css", "_static/favicon.svg", "_static/fonts/Inter-Regular.woff2", "_templates/layout.html",
+            "pzboek/build/pages.py", "_config.yml"} <= site
     # in a copy of the book: each of these edits changes the digest; an edit of the build code does not
     book = tmp_path / "book"
     shutil.copytree(ROOT, book, ignore=shutil.ignore_patterns(".venv", "_build", ".git", "bench", "node_modules"))
