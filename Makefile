@@ -26,10 +26,10 @@ SURVEY_SETTING := _build/.pz-survey
 $(shell mkdir -p _build && { test -f $(SURVEY_SETTING) && test "$$(cat $(SURVEY_SETTING))" = "$(PZ_SURVEY)"; } || echo "$(PZ_SURVEY)" > $(SURVEY_SETTING))
 .DELETE_ON_ERROR:
 
-book: $(VENV)/.installed
-	@$(MAKE) --no-print-directory _build/html/.built
+book: _build/html/.built
 
-_build/html/.built: $(SITE_SOURCES) $(SURVEY_SETTING)
+# (a new environment may draw differently, so it is a prerequisite too)
+_build/html/.built: $(VENV)/.installed $(SITE_SOURCES) $(SURVEY_SETTING)
 	$(BIN)/jupyter-book build . $(JB_FLAGS)
 	touch $@
 

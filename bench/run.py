@@ -46,8 +46,10 @@ JB_FLAGS = ["-W", "-n", "--keep-going"]  # as the Makefile's JB_FLAGS
 
 
 def copy_this_book(dest: Path) -> Path:
-    """The files the site is built from (pyproject.toml's declared inputs), the Makefile and tools; .venv linked."""
-    for path in [*book_files("results", "notebooks", "site"), ROOT / "Makefile", *ROOT.glob("tools/*.py")]:
+    """The files the site is built from (pyproject.toml's declared inputs), the Makefile, the PDF's stylesheet and
+    tools; .venv linked."""
+    for path in [*book_files("results", "notebooks", "site"), ROOT / "Makefile", *ROOT.glob("pzboek/build/*.css"),
+                 *ROOT.glob("tools/*.py")]:
         target = dest / path.relative_to(ROOT)
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(path, target)
