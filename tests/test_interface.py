@@ -34,7 +34,8 @@ def text_of(fragment: str) -> str:
 
 # ---------------------------------------------------------------------------------------------------- 404 page
 
-def test_404_page_is_dutch_and_served_from_the_published_path(built_book):
+def test_404_page_is_dutch_and_served_from_the_published_path(built_book, built_pdf):
+    """(built_pdf: the page links the PDF edition, which `make pdf` adds to the site.)"""
     assert CONFIG["sphinx"]["config"]["notfound_urls_prefix"] == PREFIX == "/participatiezekerheid/"
     text = (built_book / "404.html").read_text(encoding="utf-8")
     assert re.search(r'<html lang="nl"', text)
