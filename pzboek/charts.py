@@ -2,7 +2,7 @@
 
 A figure's HTML carries a static SVG (vl-convert, nl-NL) so it is visible without JavaScript and in print,
 the Vega-Lite spec that static/pz-charts.js turns into the interactive chart, a "Tabel" toggle with the
-same numbers, and download links to files written at build time (see sphinx_ext.py).
+same numbers, and download links to files written at build time (pzboek/build/prepare.py).
 """
 from __future__ import annotations
 
