@@ -78,7 +78,10 @@ def _stylesheet(path: Path, target_dir: Path) -> str:
 def _one_stylesheet(app, pagename, templatename, context, doctree) -> None:
     if "css_files" not in context:
         return
-    theme = HREF.findall(app.builder.templates.render_string(THEME_STYLESHEETS, {**context, "pathto": lambda n, r=0: n}))
+    if getattr(app, "pz_theme_stylesheets", None) is None:  # the same on every page: read once per build
+        app.pz_theme_stylesheets = HREF.findall(app.builder.templates.render_string(
+            THEME_STYLESHEETS, {**context, "pathto": lambda n, r=0: n}))
+    theme = app.pz_theme_stylesheets
     joined = [c for c in context["css_files"] if not c.attributes.get("media")]
     files = [*theme, *(c.filename.split("?")[0] for c in joined)]
     name = f"{STYLESHEETS_DIR}/pz-{hashlib.sha256(' '.join(files).encode()).hexdigest()[:12]}.css"
@@ -105,6 +108,11 @@ OPTIONS_TEMPLATE = Path(__import__("sphinx").__file__).parent / "themes" / "basi
 PAGE_SCRIPTS = {"pz-verkenner.js": 'class="pz-verkenner"'}
 
 
+def _script_name(script) -> str:
+    """A script's file name without folder or query ('doctools.js'); '' for an inline script."""
+    return os.path.basename(str(script.filename or "")).split("?")[0]
+
+
 def _deferred_scripts(app, pagename, templatename, context, doctree) -> None:
     from sphinx.builders.html._assets import _JavaScript
 
@@ -112,14 +120,13 @@ def _deferred_scripts(app, pagename, templatename, context, doctree) -> None:
         return
     body = context.get("body", "")
     context["script_files"] = [s for s in context["script_files"]
-                               if PAGE_SCRIPTS.get(os.path.basename(str(s.filename or "")).split("?")[0], "") in body]
+                               if PAGE_SCRIPTS.get(_script_name(s), "") in body]
     if getattr(app, "pz_options_js", None) is None:
         app.pz_options_js = app.builder.templates.render_string(
             OPTIONS_TEMPLATE.read_text(encoding="utf-8"), app.builder.globalcontext).strip()
     scripts = []
     for script in context["script_files"]:
-        name = os.path.basename(str(script.filename or "")).split("?")[0]
-        if name == "documentation_options.js":
+        if _script_name(script) == "documentation_options.js":
             script = _JavaScript("", priority=script.priority, body=app.pz_options_js)
         elif script.filename and not {"defer", "async"} & set(script.attributes):
             script = _JavaScript(script.filename, priority=script.priority, **{**script.attributes, "defer": "defer"})
@@ -133,7 +140,7 @@ def _translations_before_highlight(scripts: list) -> list:
     (which it needs), with doctools' priority: the theme sorts the scripts by priority after this event."""
     from sphinx.builders.html._assets import _JavaScript
 
-    names = [os.path.basename(str(s.filename or "")).split("?")[0] for s in scripts]
+    names = [_script_name(s) for s in scripts]
     if "translations.js" in names and "doctools.js" in names:
         translations = scripts.pop(names.index("translations.js"))
         doctools = scripts[names.index("doctools.js")]

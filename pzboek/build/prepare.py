@@ -30,6 +30,7 @@ BUILD = inputs.ROOT / "_build"
 STAMP = BUILD / ".inputs-digest"  # the results digest of the last good build and what the check found
 ASSETS = BUILD / ".assets"  # copied into the site (html_extra_path, set by pzboek/build/__init__.py)
 PREPARED = BUILD / ".prepared-survey.pickle"
+PREPARED_SURVEY = "PZBOEK_PREPARED_SURVEY"  # names PREPARED to the kernels (pzboek/data.py reads it)
 VEGA_BUNDLE = "_vega/vega-bundle.js"  # _static/pz-charts.js loads it from here, only on pages with charts
 # The jupyter-cache executor for the notebooks (an entry point of group `jcache.executors`): our shared-kernel
 # one, or jupyter-cache's own 'local-parallel'; $PZBOEK_EXECUTOR overrides it (the benchmark runs both).
@@ -145,7 +146,7 @@ def prepare(cache_dir: Path, executor: str, timeout: int) -> BuildState:
     """Steps 1-3 of the module's docstring. Exits with one line on bad input; returns the state of this build."""
     build_lock()
     state, digest = BuildState.load(), inputs.digest("results")
-    os.environ["PZBOEK_PREPARED_SURVEY"] = str(PREPARED)  # for the kernels, which inherit it
+    os.environ[PREPARED_SURVEY] = str(PREPARED)  # for the kernels, which inherit it
     if state.get("digest") == digest and (ASSETS / VEGA_BUNDLE).exists() and PREPARED.exists():
         return state
     from jupyter_cache import get_cache
@@ -162,9 +163,9 @@ def prepare(cache_dir: Path, executor: str, timeout: int) -> BuildState:
     assets = multiprocessing.get_context("fork").Process(target=lambda: write_assets(checked["survey"]), name="assets")
 
     def check_and_clear() -> None:
-        os.environ.pop("PZBOEK_PREPARED_SURVEY")  # checked from the files themselves
+        os.environ.pop(PREPARED_SURVEY)  # checked from the files themselves
         checked["survey"] = check_inputs()
-        os.environ["PZBOEK_PREPARED_SURVEY"] = str(PREPARED)
+        os.environ[PREPARED_SURVEY] = str(PREPARED)
         assets.start()
         if state.get("digest") != digest:
             cache.clear_cache()
