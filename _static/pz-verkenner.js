@@ -32,12 +32,12 @@
     return window.location.pathname + "?" + params.toString() + window.location.hash;
   }
 
-  // As pzboek.verkenner.cell_texts writes them: '63%*†', '58,3–67,0%', '1.004'.
+  // As pzboek.verkenner.cell_texts writes them: '63%°†', '58,3–67,0%', '1.004'. A cell is [percentage, lower and
+  // upper bound in tenths, n, provenance letter, presentation: '' shown, 'i' indicative, 'o' suppressed].
   function cellTexts(cell) {
     if (!cell) return ["geen respondenten", "", "0"];
-    var value = cell[0] + "%";
-    if (cell[4]) value = data.tekens[cell[4]].replace("{}", value);
-    if (cell[3] < data.min_n) value += data.tekens.klein;
+    if (cell[5] === "o") return [data.tekens.o, "", number0.format(cell[3])];
+    var value = data.tekens[cell[4]].replace("{}", cell[0] + "%") + (cell[5] ? data.tekens.i : "");
     return [value, number1.format(cell[1] / 10) + "–" + number1.format(cell[2] / 10) + "%", number0.format(cell[3])];
   }
 
@@ -47,19 +47,22 @@
     q.antwoorden.forEach(function (answer, a) {
       s.groepen.forEach(function (group, g) {
         var cell = q.cijfers[s.id][a][g], texts = cellTexts(cell);
-        out.push({ antwoord: answer, groep: group, cell: cell, percentage: texts[0], interval: texts[1], n: texts[2] });
+        out.push({ antwoord: answer, groep: group, cell: cell, percentage: texts[0], interval: texts[1], n: texts[2],
+                   herkomst: cell ? data.legenda[cell[4]] : "", niveau: cell ? data.niveaus[cell[4]] : "" });
       });
     });
     return out;
   }
 
-  // The same markup as pzboek.charts.html_table: caption, column headers, ranges kept on one line.
-  function table(caption, head, body, rangeColumn) {
+  // The same markup as pzboek.charts.html_table: caption, column headers, ranges kept on one line, each row's
+  // provenance level (levels[r]) on its cells.
+  function table(caption, head, body, rangeColumn, levels) {
     return '<table class="pz-tabel"><caption>' + escape(caption) + "</caption><thead><tr>" +
       head.map(function (h) { return '<th scope="col">' + escape(h) + "</th>"; }).join("") + "</tr></thead><tbody>" +
-      body.map(function (row) {
+      body.map(function (row, r) {
+        var origin = levels && levels[r] ? ' data-herkomst="' + levels[r] + '"' : "";
         return "<tr>" + row.map(function (v, i) {
-          return (i === rangeColumn && v ? '<td class="pz-bereik">' : "<td>") + escape(v) + "</td>";
+          return "<td" + (i === rangeColumn && v ? ' class="pz-bereik"' : "") + origin + ">" + escape(v) + "</td>";
         }).join("") + "</tr>";
       }).join("") + "</tbody></table>";
   }
@@ -80,42 +83,32 @@
     splitSelect.value = s.id;
     if (!written) {
       root.querySelector(".pz-verkenner-vraag").innerHTML = q.herkomst.map(function (l) { return "<p>" + escape(l) + "</p>"; }).join("");
-      var head = ["Antwoord"].concat(grouped ? ["Groep"] : [], ["Percentage", "95%-interval", nHeader()]);
+      var head = ["Antwoord"].concat(grouped ? ["Groep"] : [], ["Percentage", "95%-interval", nHeader(), "Herkomst"]);
       root.querySelector(".pz-verkenner-tabel").innerHTML = table(caption(q, s), head, shown.map(function (r) {
-        return [r.antwoord].concat(grouped ? [r.groep] : [], [r.percentage, r.interval, r.n]);
-      }), grouped ? 3 : 2);
+        return [r.antwoord].concat(grouped ? [r.groep] : [], [r.percentage, r.interval, r.n, r.herkomst]);
+      }), grouped ? 3 : 2, shown.map(function (r) { return r.niveau; }));
     }
-    // the design-based test of the differences between the groups, per answer, with a plain verdict
-    var tests = grouped ? q.toetsen[s.id] : [], significant = 0, testable = 0;
+    // one design-based test of the differences between the groups, or the sentence why there is none
+    var test = grouped ? q.toetsen[s.id] : null;
     var testBox = root.querySelector(".pz-verkenner-toets");
     // a region of its own, focusable (it may scroll sideways on a phone), only while it holds the test
     [["tabindex", "0"], ["role", "region"], ["aria-label", "Toets van de verschillen"]].forEach(function (a) {
       if (grouped) testBox.setAttribute(a[0], a[1]); else testBox.removeAttribute(a[0]);
     });
-    testBox.innerHTML = grouped ? table(
-      "Verschillen tussen de groepen (" + s.label + "), getoetst met de gewichten (Wald-toets, significant bij p < " +
-        data.significantie + ")",
-      ["Antwoord", "p", "Oordeel van deze uitgave"],
-      q.antwoorden.map(function (answer, a) {
-        var t = tests[a];
-        if (!t) return [answer, "", "niet te toetsen: te weinig groepen met respondenten of geen spreiding"];
-        testable += 1;
-        if (!t[1]) significant += 1;
-        return [answer, t[0], data.oordelen[t[1]]];
-      }), -1) : "";
-    // notes: provenance marks and small bases, where they occur in this view
+    testBox.innerHTML = !grouped ? "" : test ? table(
+      "Verschil tussen de groepen (" + s.label + "), getoetst met de gewichten (significant bij p < " + data.significantie + ")",
+      ["Getoetst", "p", "Oordeel van deze uitgave"], [[test[2], test[0], test[1]]], 1)
+      : '<p class="pz-noot">' + escape(data.niet_getoetst) + "</p>";
+    // notes: provenance marks, indicative and suppressed cells, where they occur in this view
     var notes = [];
     Object.keys(data.noten).forEach(function (mark) {
-      var used = mark === "klein" ? shown.some(function (r) { return r.cell && r.cell[3] < data.min_n; })
-        : shown.some(function (r) { return r.cell && r.cell[4] === mark; });
+      var used = shown.some(function (r) { return r.cell && (r.cell[4] === mark || r.cell[5] === mark); });
       if (used) notes.push(data.noten[mark].replace("{woorden}", q.woorden));
     });
     root.querySelector(".pz-verkenner-noten").innerHTML = notes.map(function (n) { return '<p class="pz-noot">' + escape(n) + "</p>"; }).join("");
     download(q, s, shown);
     if (!opening) root.querySelector(".pz-verkenner-status").textContent = "Getoond: ‘" + q.label + "’" +
-      (grouped ? ", uitgesplitst naar " + s.label + ". Het verschil tussen de groepen is bij " + significant + " van de " +
-        q.antwoorden.length + " antwoorden groter dan toeval te verklaren" +
-        (testable < q.antwoorden.length ? " (" + (q.antwoorden.length - testable) + " niet te toetsen)" : "") + "."
+      (grouped ? ", uitgesplitst naar " + s.label + ". " + (test ? "Verschil tussen de groepen: " + test[1] + "." : data.niet_getoetst)
         : ", alle respondenten.") + " De tabel staat onder de grafiek.";
     drawn = state;
     if (!opening) return draw();
@@ -141,12 +134,12 @@
   // A CSV of the current view, written in the browser: semicolons and decimal commas, as the figure downloads.
   var blobUrl = null;
   function download(q, s, shown) {
-    var lines = [["vraag", "antwoord", "groep", "percentage", "ondergrens", "bovengrens", "n", "herkomst", "vervangend_bestand"]];
+    var lines = [["vraag", "antwoord", "groep", "percentage", "ondergrens", "bovengrens", "n", "herkomst", "weergave", "vervangend_bestand"]];
     shown.forEach(function (r) {
-      var c = r.cell;
-      lines.push([q.id, r.antwoord, s.id === NONE ? "" : r.groep, c ? c[0] : "", c ? number1.format(c[1] / 10) : "",
-        c ? number1.format(c[2] / 10) : "", c ? c[3] : 0,
-        c && c[4] ? { b: "benadering", r: "reconstructie" }[c[4]] : "", data.vervangend ? "ja" : "nee"]);
+      var c = r.cell, hidden = !c || c[5] === "o";
+      lines.push([q.label, r.antwoord, s.id === NONE ? "" : r.groep, hidden ? "" : c[0], hidden ? "" : number1.format(c[1] / 10),
+        hidden ? "" : number1.format(c[2] / 10), c ? c[3] : 0, r.niveau,
+        !c ? "" : { "": "getoond", i: "indicatief", o: "niet getoond" }[c[5]], data.vervangend ? "ja" : "nee"]);
     });
     var text = "\ufeff" + lines.map(function (l) {
       return l.map(function (v) { v = String(v); return /[;"\n]/.test(v) ? '"' + v.replace(/"/g, '""') + '"' : v; }).join(";");
@@ -210,10 +203,11 @@
         }
         bars.push({
           antwoord: answer, groep: grouped ? group : "", y: barTop, y2: barTop + bar, midden: barTop + bar / 2,
-          kapBoven: barTop - 2, kapOnder: barTop + bar + 2,
-          percentage: cell ? cell[0] : 0, onder: cell ? cell[1] / 10 : 0, boven: cell ? cell[2] / 10 : 0,
-          waardeX: cell ? Math.max(cell[0], cell[2] / 10) : 0, label: texts[0], interval: texts[1], n: texts[2],
-          leeg: !cell, dekking: cell && cell[4] ? L.dekking[cell[4]] : 1, streep: cell && cell[4] ? L.streep[cell[4]] : [1, 0]
+          kapBoven: barTop - 2, kapOnder: barTop + bar + 2, leeg: !cell || cell[5] === "o",
+          percentage: cell ? cell[0] || 0 : 0, onder: cell ? cell[1] / 10 : 0, boven: cell ? cell[2] / 10 : 0,
+          waardeX: cell ? Math.max(cell[0] || 0, cell[2] / 10) : 0, label: texts[0], interval: texts[1], n: texts[2],
+          herkomst: cell ? data.legenda[cell[4]] : "", niveau: cell ? data.niveaus[cell[4]] : "",
+          dekking: cell ? L.dekking[cell[4]] : 1, streep: cell ? L.streep[cell[4]] : [1, 0]
         });
         top += height + (grouped ? L.staafruimte + 2 : L.rijruimte);
       });
@@ -225,7 +219,8 @@
     var xAt = function (field) { return { field: field, type: "quantitative", axis: null, scale: x.scale }; };
     var y = function (field) { return { field: field, type: "quantitative", scale: null, axis: null }; };
     var tooltip = [{ field: "antwoord", title: "Antwoord" }].concat(grouped ? [{ field: "groep", title: s.label[0].toUpperCase() + s.label.slice(1) }] : [],
-      [{ field: "label", title: "Percentage" }, { field: "interval", title: "95%-interval" }, { field: "n", title: "Respondenten (ongewogen)" }]);
+      [{ field: "label", title: "Percentage" }, { field: "interval", title: "95%-interval" }, { field: "n", title: "Respondenten (ongewogen)" },
+       { field: "herkomst", title: "Herkomst" }]);
     var filled = [{ filter: "!datum.leeg" }];
     return {
       width: inner, height: height, padding: L.marge,

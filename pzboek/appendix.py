@@ -15,12 +15,15 @@ import pandas as pd
 from . import dutch
 from .charts import FONT_SIZE, PADDING, SERIES_COLOURS, TEXT_COLOUR, VALUE_ROOM, Figure, html_table
 from .fonts import FAMILY
-from .estimates import MIN_BASE, WeightedSurvey
+from .estimates import MAX_RELATIVE_WIDTH, MAX_WIDTH, MIN_EFFECTIVE_N, MIN_N, SUPPRESSED, WeightedSurvey
+from .provenance import GENERATED, LEVELS, PROVENANCE, level_of_source, value_level
 from .survey import Variable
-from .published import SOURCES, load_comparisons, load_errata, load_published
+from .published import load_comparisons, load_errata, load_published
 from .weighting import WEIGHT_CAP
 
 SIGNIFICANCE = 0.05
+UNTESTED_STANDIN = ("Niet getoetst: deze verschillen staan niet in het rapport, en in een gegenereerd bestand zou "
+                    "een toets alleen iets zeggen over hoe het is gemaakt.")
 ORIGINS = {"benadering": "benaderd: de tekst zegt ‘{woorden}’", "reconstructie": "gereconstrueerd: de tekst noemt geen getal",
            "uitgave": "toegevoegd door deze uitgave: niet in het rapport"}
 KIND_LABELS = {"bron": "gepubliceerd cijfer", "afgeleid": "afgeleid uit gepubliceerde cijfers",
@@ -47,7 +50,7 @@ def group_tests(survey: WeightedSurvey, chapter: int) -> str:
                 "Oordeel van deze uitgave": verdict(found.p_low, found.p_high),
             })
         else:
-            test = survey.compare_groups(row.variabele, row.codes, row.groepen)
+            test = survey.compare_distributions(row.variabele, row.groepen, row.codes)
             spread = max(e.share for e in estimates) - min(e.share for e in estimates)
             rows.append({
                 "Wat het rapport zegt": f"‘{row.rapport}’",
@@ -56,14 +59,15 @@ def group_tests(survey: WeightedSurvey, chapter: int) -> str:
                 "p": dutch.p_waarde(test.p_value),
                 "Oordeel van deze uitgave": verdict(test.p_value, test.p_value),
             })
-    source = "; groepsgrootten en designeffect van het vervangende bestand" if survey.standin else ""
+    method = ("Wald-toets; groepsgrootten en designeffect van het vervangende bestand" if survey.standin
+              else "toets van Rao en Scott")
     return html_table(pd.DataFrame(rows), "Verschillen tussen groepen die de tekst noemt, getoetst met de gewichten "
-                                          f"(Wald-toets, significant bij p < {dutch.getal(SIGNIFICANCE, 2)}{source})")
+                                          f"({method}, significant bij p < {dutch.getal(SIGNIFICANCE, 2)})")
 
 
 def verdict(p_low: float, p_high: float) -> str:
     if p_high < SIGNIFICANCE:
-        return "groter dan toeval te verklaren (significant)" + (" bij elke afronding" if p_low != p_high else "")
+        return "groter dan door toeval te verklaren (significant)" + (" bij elke afronding" if p_low != p_high else "")
     if p_low >= SIGNIFICANCE:
         return "kan toeval zijn (niet significant)" + (" bij elke afronding" if p_low != p_high else "")
     return "hangt af van de afronding: kan toeval zijn, of net significant"
@@ -80,7 +84,6 @@ def diagnostics(survey: WeightedSurvey) -> dict[str, str]:
     """The weighting diagnostics as the Verantwoording prints them."""
     w = survey.weighting
     low, high = w.weight_range
-    kinds = _distinct_rows()["bron"].value_counts()
     error = w.max_margin_error * 100
     return {
         "n_respondenten": dutch.getal(w.n),
@@ -90,8 +93,10 @@ def diagnostics(survey: WeightedSurvey) -> dict[str, str]:
         "gewicht_max": dutch.getal(high, 2),
         "gewicht_cap": dutch.getal(WEIGHT_CAP),
         "marge_fout": "minder dan 0,01" if error < 0.005 else dutch.getal(error, 2),
-        "min_basis": dutch.getal(MIN_BASE),
-        **{f"aantal_{source}": dutch.getal(kinds.get(source, 0)) for source in SOURCES},
+        "min_n": dutch.getal(MIN_N),
+        "min_n_eff": dutch.getal(MIN_EFFECTIVE_N),
+        "max_breedte": dutch.getal(MAX_WIDTH * 100),
+        "max_relatief": dutch.getal(MAX_RELATIVE_WIDTH * 100),
         "bestand": survey_sentence(survey),
     }
 
@@ -203,44 +208,104 @@ def reconstructed_values(survey: WeightedSurvey) -> str:
     return html_table(non_printed_values(survey), "Waarden die het rapport niet als getal noemt")
 
 
-def provenance_lines(var: Variable) -> list[str]:
+def provenance_lines(var: Variable, codebook) -> list[str]:
     """Where a question comes from: the report's words for it (or that it is this edition's), its wording as this
     edition formulates it, and whom it was asked."""
     lines = [f"In het rapport: ‘{var.in_report}’." if var.in_report
              else "Niet in het rapport: een toevoeging van deze uitgave."]
-    if var.question:
-        lines.append(f"Vraag zoals deze uitgave haar formuleert: {var.question}")
+    # the report publishes no questionnaire: a wording, where there is one, is always this edition's
+    lines.append(f"Vraag zoals deze uitgave haar formuleert: {var.question or var.label}")
     if var.filter:
-        lines.append("Gesteld aan: " + ", ".join(f"{k} = {v}" for k, v in var.filter.items()) + ".")
+        lines.append("Gesteld aan wie " + " en ".join(f"bij ‘{codebook[k].label}’ antwoordde: {codebook[k].values[v]}"
+                                                       for k, v in var.filter.items()) + ".")
     return lines
 
 
-def codebook(survey: WeightedSurvey) -> str:
-    """Per variable: its provenance, the question as this edition words it, categories, counts and percentages."""
+def codebook_levels(survey: WeightedSurvey, var: Variable) -> dict[int, str | None]:
+    """Per answer code, the provenance level of its weighted percentage as the Codeboek shows it, or None where it
+    is not shown. With the stand-in a percentage is shown only where it has a basis outside the generator: the
+    report (provenance levels), or, for a weighting variable, the population figure it was raked to."""
+    raked = {m.source_variable for m in survey.margins if not m.age_groups}
+    levels = {}
+    for code in var.values:
+        level = value_level(var.name, code, "", survey.standin)
+        if survey.standin and level == GENERATED:
+            level = "weging" if var.name in raked else None
+        levels[code] = level
+    return levels
+
+
+RAKED_NOTE = "gelijk aan het bevolkingscijfer waarop is gewogen (Verantwoording)"
+STANDIN_CODEBOOK_NOTE = ("Met het vervangende bestand toont het codeboek alleen percentages die op het rapport of op "
+                         "een bevolkingscijfer berusten; de rest van de verdeling is gegenereerd en zegt niets over de "
+                         "peiling.")
+
+
+def codebook_sections(survey: WeightedSurvey) -> list[tuple[str, str]]:
+    """Per variable: its heading and its provenance, question, categories and (where shown, see codebook_levels)
+    weighted percentages; with a real file also the unweighted counts."""
     parts = []
     data, w = survey.data, survey.weights
-    counted = "Aantal (ongewogen, vervangend bestand)" if survey.standin else "Aantal (ongewogen)"
     for var in survey.codebook.variables.values():
         if var.kind == "id":
             continue
         column = data[var.name].to_numpy()
         asked = ~np.isnan(column)
+        levels = []
         if var.value_range:
             values = column[asked]
-            frame = pd.DataFrame([{"Statistiek": "bereik", "Waarde": f"{dutch.getal(values.min())}–{dutch.getal(values.max())}"},
-                                  {"Statistiek": "gewogen gemiddelde", "Waarde": dutch.getal(np.average(values, weights=w[asked]), 1)},
-                                  {"Statistiek": counted.lower(), "Waarde": dutch.getal(asked.sum())}])
+            if survey.standin:
+                frame = pd.DataFrame([{"Statistiek": "bereik", "Waarde": f"{dutch.getal(var.value_range[0])}–{dutch.getal(var.value_range[1])} (toegestaan)"}])
+            else:
+                frame = pd.DataFrame([{"Statistiek": "bereik", "Waarde": f"{dutch.getal(values.min())}–{dutch.getal(values.max())}"},
+                                      {"Statistiek": "gewogen gemiddelde", "Waarde": dutch.getal(np.average(values, weights=w[asked]), 1)},
+                                      {"Statistiek": "aantal (ongewogen)", "Waarde": dutch.getal(asked.sum())}])
         else:
-            frame = pd.DataFrame([{
-                "Code": code,
-                "Antwoord": label + (" (ontbrekend)" if code in var.missing else ""),
-                "Herkomst van het antwoord": "rapport" if code in var.answers_in_report else "deze uitgave",
-                counted: dutch.getal(int((column == code).sum())),
-                "Percentage (gewogen)": dutch.procent(w[column == code].sum() / w[asked].sum(), 1),
-            } for code, label in var.values.items()])
-        about = [*provenance_lines(var)]
+            found = codebook_levels(survey, var)
+            rows = []
+            for code, label in var.values.items():
+                level = found[code]
+                share = w[column == code].sum() / w[asked].sum()
+                row = {"Code": code, "Antwoord": label + (" (ontbrekend)" if code in var.missing else ""),
+                       "Antwoord genoemd in het rapport": "ja" if code in var.answers_in_report else "nee (deze uitgave)"}
+                if not survey.standin:
+                    row["Aantal (ongewogen)"] = dutch.getal(int((column == code).sum()))
+                row["Percentage (gewogen)"] = (PROVENANCE[level].value.format(dutch.procent(share, 1)) if level in PROVENANCE
+                                               else dutch.procent(share, 1) if level else "–")
+                row["Herkomst van het percentage"] = (RAKED_NOTE if level == "weging" else PROVENANCE[level].legend if level
+                                                      else "niet getoond: gegenereerd")
+                rows.append(row)
+                levels.append(level if level in PROVENANCE else GENERATED if level is None else "weging")
+            frame = pd.DataFrame(rows)
+        about = [*provenance_lines(var, survey.codebook)]
         if var.chapters:
             about.append("Hoofdstuk " + ", ".join(str(c) for c in var.chapters) + ".")
-        parts.append(html_table(frame, f"{var.name}: {var.label}")
-                     + "".join(f'<p class="pz-noot">{html.escape(line)}</p>' for line in about))
-    return "\n".join(parts)
+        parts.append((f"{var.label}", html_table(frame, f"{var.label} (variabele {var.name})", levels or None)
+                      + "".join(f'<p class="pz-noot">{html.escape(line)}</p>' for line in about)))
+    return parts
+
+
+def codebook(survey: WeightedSurvey) -> str:
+    note = f'<p class="pz-noot">{STANDIN_CODEBOOK_NOTE}</p>' if survey.standin else ""
+    return note + "\n".join(body for _, body in codebook_sections(survey))
+
+
+def value_counts(survey: WeightedSurvey, explorer: dict) -> pd.DataFrame:
+    """How many values a reader can reach, per page and provenance level: the chapters (each number of the
+    published-figures table once: text, figures and their tables show the same values), the Codeboek's percentages
+    and the Verkenner's cells (`explorer`: pzboek.verkenner.explorer_data), suppressed cells not counted."""
+    chapters = _distinct_rows()["bron"].map(lambda b: level_of_source(b, survey.standin)).tolist()
+    codebook_shown = [lv for var in survey.codebook.variables.values() if var.values and var.kind != "id"
+                      for lv in codebook_levels(survey, var).values() if lv]
+    explorer_shown = [LEVELS[cell[4]] for q in explorer["vragen"] for split in q["cijfers"].values()
+                      for groups in split for cell in groups if cell and cell[5] != "o"]
+    pages = {"Hoofdstukken en figuren": chapters, "Codeboek": codebook_shown, "Verkenner": explorer_shown}
+    kinds = [k for k in [*PROVENANCE, "weging"] if any(k in v for v in pages.values())]
+    names = {k: PROVENANCE[k].legend if k in PROVENANCE else "bevolkingscijfer (weging)" for k in kinds}
+    frame = pd.DataFrame([{"Pagina": page, **{names[k]: dutch.getal(found.count(k)) for k in kinds},
+                           "Totaal": dutch.getal(len(found))} for page, found in pages.items()])
+    return frame
+
+
+def value_counts_table(survey: WeightedSurvey, explorer: dict) -> str:
+    return html_table(value_counts(survey, explorer), "Aantal getoonde percentages per pagina en herkomst")

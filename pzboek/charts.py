@@ -19,39 +19,18 @@ import pandas as pd
 import vl_convert as vlc
 
 from . import dutch, fonts
-from .estimates import MIN_BASE, WeightedSurvey
+from .estimates import SHOWN, WeightedSurvey
+from .provenance import PROVENANCE, level_of_source
 from .published import load_figures, load_published
 
 
-@dataclass(frozen=True)
-class Provenance:
-    """How a figure value is marked, by where it comes from (the bron column of the published-figures table)."""
-
-    value: str  # how a value is written: '{}*' -> '48%*', '≈{}' -> '≈34%'
-    legend: str  # the figure's own legend entry (short: it must fit a phone-wide chart; the note explains)
-    opacity: float
-    dash: list[int]
-    note: str  # below the figure (where the mark occurs)
-    spoken: str  # after the value in the chart's description for screen readers
-
-
-PROVENANCE = {
-    "tekst": Provenance("{}", "getal uit het rapport", 1.0, [1, 0], "", ""),
-    "benadering": Provenance("≈{}", "≈ benaderd", 0.6, [6, 2], (
-        "≈ Benaderd: de tekst van het rapport noemt hier alleen {woorden}; deze uitgave toont een waarde die "
-        "daarbij past."), " (benaderd)"),
-    "reconstructie": Provenance("{}*", "* gereconstrueerd", 0.3, [3, 2], (
-        "* Gereconstrueerd: het rapport noemt deze waarde niet; deze uitgave heeft haar zo gekozen dat ze past "
-        "bij wat de tekst zegt."), " (gereconstrueerd)"),
-    # only in this edition's own figures (A1, …): checked when the published-figures table is read
-    "uitgave": Provenance("{}", "getal van deze uitgave", 1.0, [1, 0], "", " (toegevoegd door deze uitgave)"),
-}
 SOURCE_LINE = ("Bron: Start Foundation (2019), Participatiezekerheid; onderzoek van I&O Research, juli 2019. "
                "Figuur uit de online uitgave van het rapport.")
 STANDIN_NOTE = ("Let op: de cijfers komen uit een vervangend, gegenereerd onderzoeksbestand dat de percentages uit "
                 "het rapport nabootst; het bevat geen echte antwoorden.")
-SMALL_BASE_MARK = "†"
-SMALL_BASE_NOTE = f"{SMALL_BASE_MARK} Gebaseerd op minder dan {MIN_BASE} respondenten: alleen indicatief."
+UNCERTAIN_MARK = "†"
+UNCERTAIN_NOTE = (f"{UNCERTAIN_MARK} Onzeker: volgens de normen die deze uitgave hanteert (NCHS, zie de Verantwoording) "
+                  "te weinig respondenten of een te breed interval; alleen indicatief.")
 # Light-mode palette (WCAG AA: text and bar edges at least 4.5:1 on white); pz-charts.js swaps in the dark one.
 TEXT_COLOUR, MUTED_COLOUR = "#1a1a1a", "#595959"
 SERIES_COLOURS = ["#1f5fa8", "#b34700", "#2e7d32"]
@@ -90,7 +69,8 @@ def figure_table(survey: WeightedSurvey, key: str) -> pd.DataFrame:
     records = []
     for row in rows.itertuples():
         est = survey.estimate(row.variabele, row.codes, row.subgroep)
-        source = PROVENANCE[row.bron]
+        level = level_of_source(row.bron, survey.standin)
+        source = PROVENANCE[level]
         label = dutch.procent(est.share)
         records.append({
             "categorie": row.label or survey.codebook[row.variabele].label,
@@ -99,10 +79,10 @@ def figure_table(survey: WeightedSurvey, key: str) -> pd.DataFrame:
             "ondergrens": round(est.lower * 100, 1),
             "bovengrens": round(est.upper * 100, 1),
             "n": est.n,
-            "bron": row.bron,
+            "bron": level,
             "herkomst": source.legend,
-            "in_tekst": row.in_tekst if row.bron == "benadering" else "",
-            "label": source.value.format(label) + (SMALL_BASE_MARK if est.small_base else ""),
+            "in_tekst": row.in_tekst if level == "benadering" else "",
+            "label": source.value.format(label) + ("" if est.presentation == SHOWN else UNCERTAIN_MARK),
             "interval": f"{dutch.getal(est.lower * 100, 1)}–{dutch.getal(est.upper * 100, 1)}%",
             "n_tekst": dutch.getal(est.n),
         })
@@ -127,12 +107,12 @@ def _description(key: str, table: pd.DataFrame) -> str:
 def figure_notes(key: str, table: pd.DataFrame) -> list[str]:
     """What a reader must know to read the figure: the editorial note, the provenance marks, small bases."""
     notes = [load_figures().loc[key, "toelichting"]]
-    for kind in ("benadering", "reconstructie"):
+    for kind in PROVENANCE:
         if (table["bron"] == kind).any():
             words = " en ".join(f"‘{w}’" for w in dict.fromkeys(table.loc[table["bron"] == kind, "in_tekst"]))
             notes.append(PROVENANCE[kind].note.format(woorden=words))
-    if table["label"].str.contains(SMALL_BASE_MARK).any():
-        notes.append(SMALL_BASE_NOTE)
+    if table["label"].str.contains(UNCERTAIN_MARK).any():
+        notes.append(UNCERTAIN_NOTE)
     return [n for n in notes if n]
 
 
@@ -229,11 +209,12 @@ def chart_spec(key: str, table: pd.DataFrame, layout: Layout = WIDE, description
         lineBreak="\n").encode(x=alt.value(column - LABEL_GAP + 2 if column else 0),
                                 y=alt.Y("y:Q", scale=None), text="regels:N")
     layers = [bars, values, names]
-    if kinds != ["tekst"]:
-        layers += provenance_legend(kinds, plot_height=height)
+    explained = kinds if any(PROVENANCE[k].note for k in kinds) else []  # unmarked values need no legend
+    if explained:
+        layers += provenance_legend(explained, plot_height=height)
     chart = alt.layer(*layers).properties(
         width=layout.width - 2 * PADDING,
-        height=height + (LEGEND_GAP + len(kinds) * LEGEND_ROW if kinds != ["tekst"] else 0),
+        height=height + (LEGEND_GAP + len(explained) * LEGEND_ROW if explained else 0),
         description=description or _description(key, table),
         padding=PADDING,
     ).configure(
@@ -263,15 +244,19 @@ def static_svg(spec: dict, css_class: str = "") -> str:
 RANGE = re.compile(r"[<\d][\d.,% <]*–[\d.,%]+(?: procentpunt)?")
 
 
-def _cell(text: str) -> str:
+def _cell(text: str, level: str | None) -> str:
     marked = ' class="pz-bereik"' if RANGE.fullmatch(text) else ""
-    return f"<td{marked}>{html.escape(text)}</td>"
+    origin = f' data-herkomst="{level}"' if level else ""
+    return f"<td{marked}{origin}>{html.escape(text)}</td>"
 
 
-def html_table(frame: pd.DataFrame, caption: str) -> str:
-    """An accessible HTML table (caption, column headers) of already formatted values."""
+def html_table(frame: pd.DataFrame, caption: str, levels=None) -> str:
+    """An accessible HTML table (caption, column headers) of already formatted values; `levels`, one per row, puts
+    each row's provenance level (pzboek/provenance.py) on its cells as data-herkomst."""
     head = "".join(f'<th scope="col">{html.escape(str(c))}</th>' for c in frame.columns)
-    body = "".join("<tr>" + "".join(_cell(str(v)) for v in row) + "</tr>" for row in frame.itertuples(index=False))
+    levels = list(levels) if levels is not None else [None] * len(frame)
+    body = "".join("<tr>" + "".join(_cell(str(v), level) for v in row) + "</tr>"
+                   for row, level in zip(frame.itertuples(index=False), levels))
     return (f'<table class="pz-tabel"><caption>{html.escape(caption)}</caption>'
             f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
 
@@ -287,6 +272,7 @@ class Figure:
     notes: tuple[str, ...] = ()
     downloads: bool = True
     narrow_spec: dict | None = None  # a static cut for phone-wide columns, shown instead of spec's there
+    levels: tuple[str, ...] | None = None  # each table row's provenance level
 
     def _static(self) -> str:
         if self.narrow_spec is None:
@@ -303,7 +289,7 @@ class Figure:
             # focusable: a keyboard reaches the chart (and wakes it, pz-charts.js) as a pointer does
             f'<div class="pz-figuur"><div class="pz-chart" tabindex="0">{self._static()}</div>'
             f'{specs}{notes}'
-            f'<details class="pz-tabel-toggle"><summary>Tabel</summary>{html_table(self.table, self.caption)}</details>'
+            f'<details class="pz-tabel-toggle"><summary>Tabel</summary>{html_table(self.table, self.caption, self.levels)}</details>'
             f"{downloads}</div>"
         )
 
@@ -316,7 +302,7 @@ def _page_json(spec: dict) -> str:
 def build_figure(survey: WeightedSurvey, key: str) -> Figure:
     table = figure_table(survey, key)
     grouped = bool(table["groep"].any())
-    source = " (vervangend bestand)" if survey.standin else ""
+    source = ", vervangend bestand" if survey.standin else ""
     shown = pd.DataFrame({
         "Categorie": table["categorie"],
         **({"Onderwijsniveau": table["groep"]} if grouped else {}),
@@ -326,7 +312,7 @@ def build_figure(survey: WeightedSurvey, key: str) -> Figure:
         "Herkomst": table["herkomst"],
     })
     return Figure(f"figuur{key}", chart_spec(key, table), shown, f"Cijfers bij figuur {key} (gewogen{source})",
-                  tuple(figure_notes(key, table)), narrow_spec=chart_spec(key, table, NARROW))
+                  tuple(figure_notes(key, table)), narrow_spec=chart_spec(key, table, NARROW), levels=tuple(table["bron"]))
 
 
 def download_spec(spec: dict, key: str, table: pd.DataFrame, standin: bool) -> dict:

@@ -1,5 +1,11 @@
 """Weighted percentages with design-based 95% intervals, and design-adjusted tests between groups.
 
+Intervals, and which cells may be shown, follow the NCHS Data Presentation Standards for Proportions (Parker et
+al. 2017, Vital Health Stat 2(175)), the reference survey agencies use: Korn–Graubard intervals (never zero-width
+at 0% or 100%) and rules on effective sample size and interval width. A whole distribution is compared between
+groups with the Rao–Scott adjusted chi-square (R's svychisq, default statistic "F"), which stays defined when a
+group is at 0% or 100%.
+
 Variances use Taylor linearisation for calibrated (raked) weights, as R's survey package does after
 calibrate(): the linearised values of an estimate are replaced by their residuals from a weighted
 regression on the raking variables, so the precision gained by matching the margins is counted. The
@@ -20,8 +26,12 @@ from .published import SUBGROUP
 from .survey import Codebook, SurveyError
 from .weighting import Margin, Weighting, weighting_frame
 
-Z95 = 1.959963984540054  # standard normal 97.5% quantile
-MIN_BASE = 50  # subgroup cells with fewer unweighted respondents are flagged
+ALPHA = 0.05  # 95% intervals
+# NCHS standards for proportions: suppress below these (n and effective n), or with an interval this wide, or with
+# a relative width above MAX_RELATIVE_WIDTH unless the interval is at most ALWAYS_SHOWN_WIDTH wide.
+MIN_N = MIN_EFFECTIVE_N = 30
+MAX_WIDTH, ALWAYS_SHOWN_WIDTH, MAX_RELATIVE_WIDTH = 0.30, 0.05, 1.30
+SHOWN, FLAGGED, SUPPRESSED = "tonen", "indicatief", "onderdrukt"
 ROUNDING_STEPS = 11  # shares tried per printed whole percentage: x-0.5, x-0.4, …, x+0.5
 _OPS = {"=": np.equal, ">=": np.greater_equal, "<=": np.less_equal, "<": np.less, ">": np.greater}
 
@@ -29,14 +39,26 @@ _OPS = {"=": np.equal, ">=": np.greater_equal, "<=": np.less_equal, "<": np.less
 @dataclass(frozen=True)
 class Estimate:
     share: float  # weighted share, 0..1
-    lower: float  # 95% interval
+    lower: float  # 95% Korn–Graubard interval
     upper: float
     n: int  # unweighted respondents in the base
+    n_eff: float  # effective sample size: share(1-share)/variance, capped at n (NCHS)
 
     @property
-    def small_base(self) -> bool:
-        """Fewer than MIN_BASE respondents: shown with a warning mark, never as a plain number."""
-        return self.n < MIN_BASE
+    def presentation(self) -> str:
+        """SHOWN, FLAGGED or SUPPRESSED by the NCHS standards for proportions. A cell passing them whose complement
+        would fail the relative-width rule (a share near 100% on a thin base) is the standards' 'statistical review'
+        case: shown, flagged as indicative."""
+        width = self.upper - self.lower
+        if self.n < MIN_N or self.n_eff < MIN_EFFECTIVE_N or width >= MAX_WIDTH:
+            return SUPPRESSED
+        if width <= ALWAYS_SHOWN_WIDTH:
+            return SHOWN
+        if self.share <= 0 or width / self.share > MAX_RELATIVE_WIDTH:
+            return SUPPRESSED
+        if self.share >= 1 or width / (1 - self.share) > MAX_RELATIVE_WIDTH:
+            return FLAGGED
+        return SHOWN
 
     @property
     def percent(self) -> int:
@@ -114,53 +136,98 @@ class WeightedSurvey:
 
     def _linearised_domains(self, variable: str, codes: tuple[int, ...], domains: list[np.ndarray]):
         """Per domain: the share of `codes` among its respondents who were asked, its calibrated linearised values
-        (one column each) and its unweighted n. One regression for all domains: the columns are independent."""
+        (one column each) and its unweighted n."""
         values = self.data[variable].to_numpy()
         bases = np.column_stack(domains) & ~np.isnan(values)[:, None]
         counts = bases.sum(axis=0)
         if (counts == 0).any():
             raise SurveyError(f"{self.path}: no respondents answered '{variable}' in this subgroup")
-        w = self.weights
         y = np.isin(values, codes).astype(float)
+        shares, z = self._calibrated_means(np.broadcast_to(y[:, None], bases.shape), bases)
+        return shares, z, counts
+
+    def _calibrated_means(self, y: np.ndarray, bases: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Weighted means of the columns of `y` over the respondents of each column's base, and their calibrated
+        linearised values. One regression for all columns: they are independent."""
+        w = self.weights
         totals = w @ bases
-        shares = (w * y) @ bases / totals
-        u = np.where(bases, (y[:, None] - shares) / totals, 0.0)
+        means = (w[:, None] * y * bases).sum(axis=0) / totals
+        u = np.where(bases, (y - means) / totals, 0.0)
         coef = self.calibration_solver @ (u * np.sqrt(w)[:, None])
-        return shares, w[:, None] * (u - self.calibration_matrix @ coef), counts
+        return means, w[:, None] * (u - self.calibration_matrix @ coef)
+
+    def _covariance(self, z: np.ndarray) -> np.ndarray:
+        n = len(z)
+        return n / (n - 1) * z.T @ z
 
     def estimate(self, variable: str, codes, subgroup: str | None = None) -> Estimate:
         share, z, n = self._linearised(variable, _as_codes(codes), self.subgroup(subgroup))
-        se = np.sqrt(len(z) / (len(z) - 1) * (z**2).sum())
-        lower, upper = _logit_interval(share, se)
-        return Estimate(share, lower, upper, n)
+        return _estimate(share, float(self._covariance(z[:, None])[0, 0]), n)
 
     def _group_covariance(self, variable: str, codes, groups: list) -> tuple[np.ndarray, np.ndarray, int]:
         shares, z, _ = self._linearised_domains(variable, _as_codes(codes), [self.subgroup(g) for g in groups])
-        n = len(z)
-        return shares, n / (n - 1) * z.T @ z, n
+        return shares, self._covariance(z), len(z)
 
-    def estimate_groups(self, variable: str, codes, groups: list) -> tuple[list[Estimate | None], GroupTest | None]:
-        """The estimate of every subgroup (None where nobody in it was asked) and the Wald test of compare_groups
-        between those that have respondents (None with fewer than two, or when the shares cannot be compared:
-        all 0% or all 100%). Computed in one pass, so a table of many groups stays quick."""
+    def estimate_groups(self, variable: str, codes, groups: list) -> list[Estimate | None]:
+        """The estimate of every subgroup (None where nobody in it was asked), computed in one pass, so a table of
+        many groups stays quick."""
         asked = ~np.isnan(self.data[variable].to_numpy())
         masks = [self.subgroup(g) for g in groups]
         present = [i for i, m in enumerate(masks) if (m & asked).any()]
         found: list[Estimate | None] = [None] * len(groups)
         if not present:
-            return found, None
-        shares, cov, n = self._group_covariance(variable, codes, [masks[i] for i in present])
+            return found
+        shares, cov, _ = self._group_covariance(variable, codes, [masks[i] for i in present])
         for column, i in enumerate(present):
-            share = float(shares[column])
-            found[i] = Estimate(share, *_logit_interval(share, float(np.sqrt(cov[column, column]))),
-                                int((masks[i] & asked).sum()))
-        if len(present) < 2:
-            return found, None
-        try:
-            test = _wald_test(shares, cov, n)
-        except np.linalg.LinAlgError:
-            return found, None
-        return found, test if np.isfinite(test.p_value) else None
+            found[i] = _estimate(float(shares[column]), float(cov[column, column]), int((masks[i] & asked).sum()))
+        return found
+
+    def compare_distributions(self, variable: str, groups: list, codes=None) -> GroupTest | None:
+        """Rao–Scott test that the whole distribution of `variable` (every answer, 'weet niet' included; with `codes`:
+        those answers against the rest) is the same in every group, among respondents of the groups who were asked:
+        one verdict per question and breakdown.
+
+        As R's svychisq(statistic = "F"): Pearson's X² of the weighted table divided by the mean generalised design
+        effect, referred to F(d, d·df) with d from the spread of the design effects (second-order correction) and
+        df = n - 1 (every respondent its own sampling unit). Answers nobody in the groups gave and groups nobody in
+        was asked are left out; None when fewer than two of either remain. A group at 0% or 100% of an answer needs
+        no variance of its own (the design effects compare whole tables), so it cannot inflate the statistic."""
+        values = self.data[variable].to_numpy()
+        if codes is not None:
+            values = np.where(np.isnan(values), np.nan, np.isin(values, _as_codes(codes)))
+        masks = [self.subgroup(g) & ~np.isnan(values) for g in groups]
+        masks = [m for m in masks if m.any()]
+        domain = np.logical_or.reduce(masks) if masks else np.zeros(len(values), dtype=bool)
+        answers = [a for a in np.unique(values[domain]) if self.weights[domain & (values == a)].sum() > 0]
+        r, c = len(answers), len(masks)
+        if r < 2 or c < 2:
+            return None
+        # cells with the answer varying fastest, as R's expand.grid(rows, cols)
+        cells = np.column_stack([(values == a) & m for m in masks for a in answers]).astype(float)
+        mean, z = self._calibrated_means(cells, np.broadcast_to(domain[:, None], cells.shape))
+        n_domain = int(domain.sum())
+        table = mean.reshape(c, r).T
+        expected = np.outer(table.sum(axis=1), table.sum(axis=0))
+        pearson = n_domain * float(((table - expected) ** 2 / expected).sum())
+        rows, cols = np.tile(np.arange(r), c), np.repeat(np.arange(c), r)
+        row_d = (rows[:, None] == np.arange(1, r)).astype(float)
+        col_d = (cols[:, None] == np.arange(1, c)).astype(float)
+        main = np.column_stack([np.ones(r * c), row_d, col_d])
+        interaction = np.column_stack([row_d[:, i] * col_d[:, j] for j in range(c - 1) for i in range(r - 1)])
+        contrasts = interaction - main @ np.linalg.lstsq(main, interaction, rcond=None)[0]
+        inverse = np.diag(np.where(mean > 0, 1 / np.where(mean > 0, mean, 1), 0.0))
+        srs = contrasts.T @ inverse @ contrasts / n_domain
+        design = contrasts.T @ inverse @ self._covariance(z) @ inverse @ contrasts
+        delta = np.linalg.lstsq(srs, design, rcond=None)[0]
+        trace = float(np.trace(delta))
+        if trace <= 0:
+            return None
+        d = trace**2 / float(np.trace(delta @ delta))
+        df = len(values) - 1
+        from scipy.special import fdtrc
+
+        statistic = pearson / trace
+        return GroupTest(statistic, d, d * df, float(fdtrc(d, d * df, statistic)))
 
     def compare_groups(self, variable: str, codes, groups: list[str]) -> GroupTest:
         """Design-adjusted Wald test that the share of `codes` is equal in every subgroup of `groups`.
@@ -216,16 +283,20 @@ class RoundingRange:
 @dataclass(frozen=True)
 class GroupTest:
     statistic: float  # F
-    df1: int
-    df2: int
+    df1: float  # Rao–Scott's degrees of freedom are not whole numbers
+    df2: float
     p_value: float
 
 
-def _logit_interval(share: float, se: float) -> tuple[float, float]:
-    """95% interval on the logit scale (as svyciprop's 'logit' method), so it stays within 0..1."""
-    if share <= 0 or share >= 1:
-        return share, share
-    centre = np.log(share / (1 - share))
-    half = Z95 * se / (share * (1 - share))
-    low, high = centre - half, centre + half
-    return float(1 / (1 + np.exp(-low))), float(1 / (1 + np.exp(-high)))
+def _estimate(share: float, variance: float, n: int) -> Estimate:
+    """The share with its Korn–Graubard 95% interval: Clopper–Pearson on the effective sample size (as R's
+    svyciprop(method = "beta")). The effective n is capped at n, and is n at 0% and 100%, where the estimated
+    variance is zero (NCHS). Korn and Graubard also scale it by (t[n-1] / t[df])²; with every respondent its own
+    sampling unit a domain has about n - 1 degrees of freedom, so that factor is 1 here."""
+    n_eff = float(n) if share <= 0 or share >= 1 or variance <= 0 else min(float(n), share * (1 - share) / variance)
+    from scipy.special import betaincinv  # the beta quantile; scipy.stats would add 0.7 s of imports
+
+    x = share * n_eff
+    lower = 0.0 if share <= 0 else float(betaincinv(x, n_eff - x + 1, ALPHA / 2))
+    upper = 1.0 if share >= 1 else float(betaincinv(x + 1, n_eff - x, 1 - ALPHA / 2))
+    return Estimate(share, lower, upper, n, n_eff)

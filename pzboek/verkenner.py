@@ -1,10 +1,13 @@
 """De Verkenner: every question of the codebook by every background variable, as the page ships it.
 
 Everything is computed at build time from the configured survey file with the estimation code the chapters
-use (WeightedSurvey.estimate_groups: weighted shares, design-based 95% intervals, unweighted n, and the Wald
-test of compare_groups). The page receives aggregates only, as compact JSON inside its own HTML; the first
-view (the first question, no breakdown) is also written out as a plain table, so it reads without JavaScript.
-_static/pz-verkenner.js draws the chart and tables of any other view from that JSON.
+use (WeightedSurvey.estimate_groups: weighted shares, Korn–Graubard 95% intervals, unweighted n, and whether the
+NCHS standards let a cell be shown). Every cell carries its provenance level (pzboek/provenance.py). Group tests:
+with a real file one Rao–Scott test per question and breakdown (compare_distributions); with the stand-in only
+a difference the report prints on both sides is tested, over the rounding of the printed numbers, as chapter 4
+does; nothing the generator made gets a verdict. The page receives aggregates only, as compact JSON inside its own
+HTML; the first view (the first question, no breakdown) is also written out as a plain table, so it reads without
+JavaScript. _static/pz-verkenner.js draws the chart and tables of any other view from that JSON.
 """
 from __future__ import annotations
 
@@ -14,19 +17,23 @@ from dataclasses import dataclass
 from functools import cache
 
 import pandas as pd
+from IPython.display import Markdown
 
 from . import charts, dutch, paths
-from .appendix import SIGNIFICANCE, provenance_lines, verdict
-from .charts import NARROW, PROVENANCE, SMALL_BASE_MARK, SMALL_BASE_NOTE, WIDE, chart_spec, html_table, static_svg
-from .estimates import MIN_BASE, Estimate, WeightedSurvey
+from .appendix import SIGNIFICANCE, UNTESTED_STANDIN, provenance_lines, verdict
+from .charts import NARROW, UNCERTAIN_MARK, UNCERTAIN_NOTE, WIDE, chart_spec, html_table, static_svg
+from .estimates import FLAGGED, SUPPRESSED, Estimate, WeightedSurvey
+from .provenance import LEVELS, PROVENANCE, TEXT, value_level
 from .published import load_published
 from .weighting import weighting_frame
 
 NO_BREAKDOWN = "geen"
 EVERYONE = "alle respondenten"
-# a cell's provenance as the page's JSON writes it (the bron column of the published-figures table)
-MARKS = {"benadering": "b", "reconstructie": "r"}
-VERDICTS = [verdict(0, 0), verdict(1, 1)]  # index 0: significant, 1: can be chance
+# how a cell's presentation (NCHS standards) is written in the page's JSON
+SHOWN_AS = {FLAGGED: "i", SUPPRESSED: "o"}
+SUPPRESSED_TEXT = "niet getoond"
+SUPPRESSED_NOTE = ("Niet getoond: te weinig respondenten of een te breed interval om het percentage te tonen "
+                   "(normen van het NCHS, zie de Verantwoording).")
 
 
 @dataclass(frozen=True)
@@ -69,8 +76,11 @@ def chapter_titles() -> dict[int, str]:
 
 
 def questions(survey: WeightedSurvey) -> list:
-    """Every question of the codebook (not the id or background variables), in chapter order."""
-    chosen = [v for v in survey.codebook.variables.values() if v.kind == "vraag" and v.values]
+    """Every question of the codebook (not the id or background variables), in chapter order. With the stand-in,
+    not the items the report does not name (Figure 1's anonymous other uitgangspunten): both the item and its
+    numbers would be this edition's invention."""
+    chosen = [v for v in survey.codebook.variables.values()
+              if v.kind == "vraag" and v.values and (v.in_report or not survey.standin)]
     return sorted(chosen, key=lambda v: v.chapters[0] if v.chapters else 99)
 
 
@@ -79,22 +89,36 @@ def tenths(share: float) -> int:
     return int(f"{share * 100:.1f}".replace(".", ""))
 
 
-def _cell(estimate: Estimate | None, mark: str | None) -> list | None:
+def _cell(estimate: Estimate | None, level: str) -> list | None:
+    """[percentage, lower and upper bound in tenths of a percent, n, level letter, presentation ('', 'i', 'o')];
+    a suppressed cell carries no numbers but its n."""
     if estimate is None:
         return None
-    cell = [estimate.percent, tenths(estimate.lower), tenths(estimate.upper), estimate.n]
-    return cell + [mark] if mark else cell
+    shown = SHOWN_AS.get(estimate.presentation, "")
+    numbers = [None] * 3 if shown == "o" else [estimate.percent, tenths(estimate.lower), tenths(estimate.upper)]
+    return [*numbers, estimate.n, PROVENANCE[level].letter, shown]
 
 
-def _published_marks() -> dict[tuple[str, tuple[int, ...], str], str]:
-    table = load_published()
-    return {(r.variabele, r.codes, r.subgroep): MARKS[r.bron] for r in table.itertuples() if r.bron in MARKS}
+def group_test(survey: WeightedSurvey, var, split: Breakdown, found: dict) -> list | None:
+    """[p as the page writes it, the verdict, what was tested] for one question and breakdown, or None when nothing
+    can be tested. With the stand-in only an answer whose every group the report prints is tested, over the rounding
+    of the printed numbers (compare_within_rounding, as chapter 4); with a real file the whole distribution."""
+    if survey.standin:
+        for code, estimates in found.items():
+            printed = all(e is not None and value_level(var.name, code, g, True) == TEXT
+                          for e, g in zip(estimates, split.members))
+            if printed:
+                r = survey.compare_within_rounding(var.name, (code,), list(split.members), [e.percent for e in estimates])
+                return [f"{dutch.p_waarde(r.p_low)}–{dutch.p_waarde(r.p_high)}", verdict(r.p_low, r.p_high),
+                        f"‘{var.values[code]}’, over de afronding van de percentages die het rapport noemt"]
+        return None
+    test = survey.compare_distributions(var.name, list(split.members))
+    return None if test is None else [dutch.p_waarde(test.p_value), verdict(test.p_value, test.p_value), "alle antwoorden"]
 
 
 def explorer_data(survey: WeightedSurvey) -> dict:
     """The page's JSON: questions with their provenance, breakdowns, and per question, breakdown and answer the
-    cells [percentage, lower and upper bound in tenths of a percent, n, provenance mark?] and the group test."""
-    marks = _published_marks()
+    cells (see _cell), and per question and breakdown the group test (see group_test)."""
     published = load_published()
     splits = breakdowns(survey)
     titles = chapter_titles()
@@ -103,22 +127,17 @@ def explorer_data(survey: WeightedSurvey) -> dict:
         answers = list(var.values)
         cells, tests = {}, {}
         for split in splits:
-            per_answer, tested = [], []
-            for code in answers:
-                found, test = survey.estimate_groups(var.name, code, list(split.members))
-                per_answer.append([_cell(e, marks.get((var.name, (code,), g if isinstance(g, str) else None)))
-                                   for e, g in zip(found, split.members)])
-                if split.key != NO_BREAKDOWN:
-                    tested.append([dutch.p_waarde(test.p_value), int(test.p_value >= SIGNIFICANCE)] if test else None)
-            cells[split.key] = per_answer
-            if tested:
-                tests[split.key] = tested
+            found = {code: survey.estimate_groups(var.name, code, list(split.members)) for code in answers}
+            cells[split.key] = [[_cell(e, value_level(var.name, code, g, survey.standin))
+                                 for e, g in zip(found[code], split.members)] for code in answers]
+            if split.key != NO_BREAKDOWN:
+                tests[split.key] = group_test(survey, var, split, found)
         words = published.loc[(published["variabele"] == var.name) & (published["bron"] == "benadering"), "in_tekst"]
         chapter = var.chapters[0] if var.chapters else None
         items.append({
             "id": var.name, "label": var.label,
             "hoofdstuk": f"Hoofdstuk {chapter}. {titles.get(chapter, '')}".strip() if chapter else "Overige vragen",
-            "herkomst": provenance_lines(var),
+            "herkomst": provenance_lines(var, survey.codebook),
             "antwoorden": [var.values[c] for c in answers],
             "woorden": " en ".join(f"‘{w}’" for w in dict.fromkeys(words)),
             "cijfers": cells, "toetsen": tests,
@@ -127,10 +146,11 @@ def explorer_data(survey: WeightedSurvey) -> dict:
         "vragen": items,
         "indelingen": [{"id": s.key, "label": s.label, "groepen": list(s.groups)} for s in splits],
         "vervangend": survey.standin,
-        "min_n": MIN_BASE,
-        "oordelen": VERDICTS,
-        "tekens": {MARKS[k]: PROVENANCE[k].value for k in MARKS} | {"klein": SMALL_BASE_MARK},
-        "noten": {MARKS[k]: PROVENANCE[k].note for k in MARKS} | {"klein": SMALL_BASE_NOTE},
+        "niveaus": LEVELS,
+        "tekens": {p.letter: p.value for p in PROVENANCE.values()} | {"i": UNCERTAIN_MARK, "o": SUPPRESSED_TEXT},
+        "legenda": {p.letter: p.legend for p in PROVENANCE.values()},
+        "noten": {p.letter: p.note for p in PROVENANCE.values() if p.note} | {"i": UNCERTAIN_NOTE, "o": SUPPRESSED_NOTE},
+        "niet_getoetst": UNTESTED_STANDIN if survey.standin else "Niet te toetsen: te weinig groepen of antwoorden met respondenten.",
         "significantie": dutch.getal(SIGNIFICANCE, 2),
         "opmaak": chart_layout(),
     }
@@ -143,18 +163,19 @@ def chart_layout() -> dict:
         "staafruimte": charts.BAR_GAP, "rijruimte": charts.ROW_GAP, "waarderuimte": charts.VALUE_ROOM,
         "labelruimte": charts.LABEL_GAP, "marge": charts.PADDING, "labelkolom": charts.WIDE.labels,
         "kleur": charts.SERIES_COLOURS[0], "tekst": charts.TEXT_COLOUR, "lettertype": charts.fonts.FAMILY,
-        "dekking": {MARKS[k]: PROVENANCE[k].opacity for k in MARKS},
-        "streep": {MARKS[k]: PROVENANCE[k].dash for k in MARKS},
+        "dekking": {p.letter: p.opacity for p in PROVENANCE.values()},
+        "streep": {p.letter: p.dash for p in PROVENANCE.values()},
     }
 
 
 def cell_texts(cell: list | None, marks: dict) -> tuple[str, str, str]:
-    """Percentage, interval and n as the page's table writes them ('63%*†', '58,3–67,0%', '1.004')."""
+    """Percentage, interval and n as the page's table writes them ('63%°†', '58,3–67,0%', '1.004')."""
     if cell is None:
         return "geen respondenten", "", "0"
-    pct, lower, upper, n, *mark = cell
-    value = marks[mark[0]].format(f"{pct}%") if mark else f"{pct}%"
-    value += marks["klein"] if n < MIN_BASE else ""
+    pct, lower, upper, n, level, shown = cell
+    if shown == "o":
+        return marks["o"], "", dutch.getal(n)
+    value = marks[level].format(f"{pct}%") + (marks["i"] if shown else "")
     return value, f"{dutch.getal(lower / 10, 1)}–{dutch.getal(upper / 10, 1)}%", dutch.getal(n)
 
 
@@ -167,8 +188,15 @@ def view_table(data: dict, question: str, breakdown: str) -> pd.DataFrame:
         for group, cell in zip(split["groepen"], groups):
             value, interval, n = cell_texts(cell, data["tekens"])
             rows.append({"Antwoord": answer, **({"Groep": group} if breakdown != NO_BREAKDOWN else {}),
-                         "Percentage": value, "95%-interval": interval, n_header(data["vervangend"]): n})
+                         "Percentage": value, "95%-interval": interval, n_header(data["vervangend"]): n,
+                         "Herkomst": data["legenda"][cell[4]] if cell else ""})
     return pd.DataFrame(rows)
+
+
+def view_levels(data: dict, question: str, breakdown: str) -> list[str | None]:
+    """Each row's provenance level, in view_table's order."""
+    item = next(q for q in data["vragen"] if q["id"] == question)
+    return [data["niveaus"][cell[4]] if cell else None for groups in item["cijfers"][breakdown] for cell in groups]
 
 
 def n_header(standin: bool) -> str:
@@ -187,16 +215,16 @@ def first_chart(data: dict) -> str:
     cut (charts.chart_spec). It is the chart until a reader reaches for the Verkenner; pz-verkenner.js then
     draws the live chart, which adds each value's interval."""
     item = data["vragen"][0]
-    kinds = {mark: kind for kind, mark in MARKS.items()}
     rows = []
     for answer, (cell,) in zip(item["antwoorden"], item["cijfers"][NO_BREAKDOWN]):
         value, interval, n = cell_texts(cell, data["tekens"])
-        kind = kinds[cell[4]] if cell and len(cell) > 4 else "tekst"
-        rows.append({"categorie": answer, "groep": "", "percentage": cell[0] if cell else 0, "label": value,
+        kind = LEVELS[cell[4]] if cell else TEXT
+        rows.append({"categorie": answer, "groep": "", "percentage": (cell[0] or 0) if cell else 0, "label": value,
                      "interval": interval, "n_tekst": n, "bron": kind, "herkomst": PROVENANCE[kind].legend})
     table = pd.DataFrame(rows)
     description = (f"{caption(data, item['id'], NO_BREAKDOWN)}. Staafdiagram; "
-                   + "; ".join(f"{r.categorie}: {r.label}, 95%-interval {r.interval}" for r in table.itertuples()) + ".")
+                   + "; ".join(f"{r.categorie}: {r.label}{PROVENANCE[r.bron].spoken}, 95%-interval {r.interval}"
+                               for r in table.itertuples()) + ".")
     return "".join(static_svg(chart_spec(item["id"], table, layout, description), cut)
                    for layout, cut in [(WIDE, "pz-breed"), (NARROW, "pz-smal")])
 
@@ -233,12 +261,25 @@ def explorer_html(survey: WeightedSurvey) -> str:
         "van elke vraag staat ook in het codeboek.</p></noscript>"
         # focusable: a table wider than a phone scrolls sideways, also by keyboard
         '<div class="pz-verkenner-tabel" tabindex="0" role="region" aria-label="Tabel met de cijfers">'
-        f'{html_table(view_table(data, first["id"], NO_BREAKDOWN), caption(data, first["id"], NO_BREAKDOWN))}</div>'
+        f'{html_table(view_table(data, first["id"], NO_BREAKDOWN), caption(data, first["id"], NO_BREAKDOWN), view_levels(data, first["id"], NO_BREAKDOWN))}</div>'
         '<div class="pz-verkenner-toets"></div><div class="pz-verkenner-noten"></div>'
         '<p class="pz-downloads pz-verkenner-download" hidden></p>'
         f'<script type="application/json" class="pz-verkenner-data">{_page_json(data)}</script>'
         "</div>"
     )
+
+
+def guide_sentence(survey: WeightedSurvey) -> Markdown:
+    """What the Verkenner's numbers are, for the top of its page: with the stand-in, a demonstration."""
+    if not survey.standin:
+        return Markdown("Alle percentages komen uit het onderzoeksbestand waarmee dit boek is gebouwd; waar het rapport "
+                        "een percentage noemt, staat dat erbij.")
+    return Markdown(
+        "**Met het vervangende bestand is de Verkenner een demonstratie van het instrument.** Het bestand is "
+        "gegenereerd: alleen de percentages die het rapport noemt (zonder teken, met ≈ of met \\*) berusten op het "
+        "onderzoek van 2019. Alle andere percentages, met het teken °, bestaan alleen in het vervangende bestand en "
+        "zeggen niets over de peiling; verschillen tussen groepen worden daarin niet getoetst. Vragen waarvan het "
+        "rapport het onderwerp niet noemt (drie naamloze uitgangspunten bij figuur 1), ontbreken hier.")
 
 
 class Verkenner:
