@@ -27,7 +27,8 @@ def test_the_standin_file_says_what_it_is(tmp_path, write_variant):
 def test_standin_numbers_are_labelled_where_they_appear(survey):
     assert "vervangende bestand" in appendix.survey_sentence(survey)
     assert "Vervangend bestand, ongewogen" in appendix.composition(survey)
-    assert "Aantal (ongewogen, vervangend bestand)" in appendix.codebook(survey)
+    assert "Met het vervangende bestand toont het codeboek alleen percentages" in appendix.codebook(survey)
+    assert "Aantal (ongewogen" not in appendix.codebook(survey)  # generated counts are not shown
     figure = build_figure(survey, "1")
     assert "vervangend bestand" in figure.caption and any("vervangend bestand" in c for c in figure.table.columns)
     assert "Verschil binnen de afronding" in appendix.group_tests(survey, 4)
@@ -46,7 +47,9 @@ def test_a_real_file_gets_plain_estimates_and_tests(real):
 def test_codebook_marks_what_is_this_editions(survey):
     html = appendix.codebook(survey)
     assert "Vraag zoals deze uitgave haar formuleert" in html
-    assert "uitg_3: Ander uitgangspunt 1 (niet genoemd in het rapport)" in html
+    assert "Ander uitgangspunt 1 (niet genoemd in het rapport) (variabele uitg_3)" in html
     assert "Niet in het rapport: een toevoeging van deze uitgave." in html
-    assert "<td>overgenomen door vrijwilligers</td><td>deze uitgave</td>" in html
-    assert "<td>wegbezuinigd door de politiek</td><td>rapport</td>" in html
+    assert ('<td data-herkomst="gegenereerd">overgenomen door vrijwilligers</td>'
+            '<td data-herkomst="gegenereerd">nee (deze uitgave)</td><td data-herkomst="gegenereerd">–</td>') in html
+    assert ('<td data-herkomst="tekst">wegbezuinigd door de politiek</td><td data-herkomst="tekst">ja</td>'
+            '<td data-herkomst="tekst">81,') in html
