@@ -6,12 +6,13 @@ from __future__ import annotations
 import json
 import re
 
+import dataclasses
+
 import pytest
 
 from pzboek import dutch
 from pzboek.data import load_weighted_survey
-from pzboek.estimates import MIN_BASE
-from pzboek.verkenner import NO_BREAKDOWN, _page_json, breakdowns, explorer_data, explorer_html, questions
+from pzboek.verkenner import NO_BREAKDOWN, SUPPRESSED_TEXT, _page_json, breakdowns, explorer_data, explorer_html, questions
 from test_browser import CHART_TEXTS, Tab, _legibility_problems, browser, site, tab  # noqa: F401 (fixtures)
 
 PAGE = "chapters/verkenner.html"
@@ -20,7 +21,7 @@ PAGE = "chapters/verkenner.html"
 VIEWS = [("betalen", "geslacht"), ("org_overheid", "opleiding"), ("verdwenen_reden", "landsdeel"),
          ("kwestie_1", "leeftijdsgroep"), ("act_4", NO_BREAKDOWN)]
 AGE_SPECS = {"18–39 jaar": "leeftijd<=39", "65 jaar en ouder": "leeftijd>=65"}  # the age groups the chapters can name
-MARKS = re.compile(r"[≈*†]")
+MARKS = re.compile(r"[≈*°†]")
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +40,8 @@ def _group_spec(variable: str, group: str, survey) -> str | None:
 
 
 def _expected_rows(survey, question: str, breakdown: str) -> list[tuple[str, str, str, str]]:
-    """(answer, percentage without marks, interval, n) from WeightedSurvey.estimate, as the chapters compute them."""
+    """(answer, percentage without marks, interval, n) from WeightedSurvey.estimate, as the chapters compute them; a
+    cell the NCHS standards suppress shows neither percentage nor interval."""
     var = survey.codebook[question]
     split = next(b for b in breakdowns(survey) if b.key == breakdown)
     rows = []
@@ -49,7 +51,11 @@ def _expected_rows(survey, question: str, breakdown: str) -> list[tuple[str, str
             if spec is None:
                 continue
             e = survey.estimate(question, code, spec)
-            rows.append((answer if breakdown == NO_BREAKDOWN else f"{answer}|{group}", dutch.procent(e.share),
+            key = answer if breakdown == NO_BREAKDOWN else f"{answer}|{group}"
+            if e.presentation == "onderdrukt":
+                rows.append((key, SUPPRESSED_TEXT, "", dutch.getal(e.n)))
+                continue
+            rows.append((key, dutch.procent(e.share),
                          f"{dutch.getal(e.lower * 100, 1)}–{dutch.getal(e.upper * 100, 1)}%", dutch.getal(e.n)))
     return rows
 
@@ -58,14 +64,18 @@ def _expected_rows(survey, question: str, breakdown: str) -> list[tuple[str, str
 
 def test_every_question_and_every_background_variable(survey, data):
     assert [q["id"] for q in data["vragen"]] == [v.name for v in questions(survey)]
-    assert len(data["vragen"]) == sum(1 for v in survey.codebook.variables.values() if v.kind == "vraag")
+    asked = [v for v in survey.codebook.variables.values() if v.kind == "vraag"]
+    # with the stand-in, not the items the report does not name (their numbers would be pure invention)
+    assert len(data["vragen"]) == sum(1 for v in asked if v.in_report) < len(asked)
+    assert len(explorer_data(dataclasses.replace(survey, standin=False))["vragen"]) == len(asked)
     assert [s["id"] for s in data["indelingen"]] == [NO_BREAKDOWN, "geslacht", "leeftijdsgroep", "opleiding", "provincie",
                                                        "landsdeel"]
     chapters = [q["hoofdstuk"] for q in data["vragen"]]
     assert chapters == sorted(chapters) and chapters[0].startswith("Hoofdstuk 2. ")
-    uitg_3 = next(q for q in data["vragen"] if q["id"] == "uitg_3")
-    assert uitg_3["herkomst"][0] == "Niet in het rapport: een toevoeging van deze uitgave."
-    assert uitg_3["herkomst"][1].startswith("Vraag zoals deze uitgave haar formuleert: ")
+    assert "uitg_3" not in [q["id"] for q in data["vragen"]]
+    reason = next(q for q in data["vragen"] if q["id"] == "verdwenen_reden")["herkomst"]
+    assert reason[1].startswith("Vraag zoals deze uitgave haar formuleert: ")
+    assert reason[2] == "Gesteld aan wie bij ‘Kent u maatschappelijk waardevolle banen die op dit moment niet meer bestaan?’ antwoordde: ja."
     assert next(q for q in data["vragen"] if q["id"] == "org_overheid")["herkomst"][0] == "In het rapport: ‘een taak van de overheid’."
 
 
@@ -75,28 +85,44 @@ def test_cells_are_the_chapters_estimates(survey, data, question, breakdown):
 
     shown = view_table(data, question, breakdown)
     keys = shown["Antwoord"] + ("|" + shown["Groep"] if "Groep" in shown else "")
-    table = {k: (MARKS.sub("", p), i, n) for k, p, i, n in zip(keys, shown["Percentage"], shown["95%-interval"], shown.iloc[:, -1])}
+    table = {k: (MARKS.sub("", p), i, n) for k, p, i, n in zip(keys, shown["Percentage"], shown["95%-interval"], shown.iloc[:, -2])}
     expected = _expected_rows(survey, question, breakdown)
     assert expected
     for key, percentage, interval, n in expected:
         assert table[key] == (percentage, interval, n), key
 
 
-def test_group_tests_are_compare_groups(survey, data):
+def test_the_standin_is_tested_only_where_the_report_prints_both_sides(survey, data):
+    """betalen by geslacht (79% against 74%, both printed) over the rounding, as chapter 4 tests it; nothing else."""
     item = next(q for q in data["vragen"] if q["id"] == "betalen")
-    for i, code in enumerate(survey.codebook["betalen"].values):
-        test = survey.compare_groups("betalen", code, ["opleiding=1", "opleiding=2", "opleiding=3"])
-        p, not_significant = item["toetsen"]["opleiding"][i]
-        assert p == dutch.p_waarde(test.p_value)
-        assert not_significant == (test.p_value >= 0.05)
+    found = survey.compare_within_rounding("betalen", (1,), ["geslacht=1", "geslacht=2"], [79, 74])
+    assert item["toetsen"]["geslacht"][:2] == [f"{dutch.p_waarde(found.p_low)}–{dutch.p_waarde(found.p_high)}",
+                                               "hangt af van de afronding: kan toeval zijn, of net significant"]
+    tested = [(q["id"], s) for q in data["vragen"] for s, t in q["toetsen"].items() if t]
+    assert tested == [("betalen", "geslacht")]
     assert NO_BREAKDOWN not in item["toetsen"]
+    assert data["niet_getoetst"].startswith("Niet getoetst")
+
+
+def test_a_real_file_gets_one_rao_scott_test_per_question_and_breakdown(survey):
+    real = dataclasses.replace(survey, standin=False)
+    item = next(q for q in explorer_data(real)["vragen"] if q["id"] == "verdwenen_reden")
+    split = next(b for b in breakdowns(real) if b.key == "landsdeel")
+    test = real.compare_distributions("verdwenen_reden", list(split.members))
+    assert item["toetsen"]["landsdeel"] == [dutch.p_waarde(test.p_value), "kan toeval zijn (niet significant)",
+                                            "alle antwoorden"]
+    assert test.p_value > 0.05  # Noord's 100% of 15 respondents once made this '< 0,001 significant'
 
 
 def test_marks_follow_the_published_figures(data):
-    """kwestie_1 'genoemd' is a reconstructed value in the published-figures table: marked as in figure 3."""
+    """kwestie_1 'genoemd' is a reconstructed value in the published-figures table: marked as in figure 3; its
+    'niet genoemd' has no basis in the report: generated. Every cell carries its level."""
     item = next(q for q in data["vragen"] if q["id"] == "kwestie_1")
     assert item["cijfers"][NO_BREAKDOWN][1][0][4] == "r"
-    assert len(item["cijfers"][NO_BREAKDOWN][0][0]) == 4  # 'niet genoemd': no row of the report, no mark
+    assert item["cijfers"][NO_BREAKDOWN][0][0][4] == "g"
+    org = next(q for q in data["vragen"] if q["id"] == "org_bedrijfsleven")
+    # the report's ≈34% is 'eens' and 'helemaal eens' together: each on its own is generated
+    assert [org["cijfers"][NO_BREAKDOWN][i][0][4] for i in (3, 4)] == ["g", "g"]
 
 
 def test_page_ships_aggregates_only_and_stays_small(survey):
@@ -104,7 +130,7 @@ def test_page_ships_aggregates_only_and_stays_small(survey):
     payload = re.search(r'<script type="application/json" class="pz-verkenner-data">(.*?)</script>', page, re.S)[1]
     data = json.loads(payload)
     cells = [c for q in data["vragen"] for split in q["cijfers"].values() for answer in split for c in answer]
-    assert all(c is None or len(c) in (4, 5) for c in cells)
+    assert all(c is None or len(c) == 6 for c in cells)
     assert str(survey.data[survey.codebook.id_variable].iloc[0]) not in payload.split('"cijfers"')[0]
     assert "respnr" not in payload
     assert len(payload.encode()) < 100_000, len(payload.encode())
@@ -112,7 +138,7 @@ def test_page_ships_aggregates_only_and_stays_small(survey):
 
 @pytest.fixture(scope="module")
 def thinned(tmp_path_factory, raw_standin):
-    """The stand-in with only 40 respondents left in Noord: that region's cells fall under MIN_BASE."""
+    """The stand-in with only 40 respondents left in Noord: some of that region's cells fail the NCHS standards."""
     from tools.standin import write_sav
 
     data = raw_standin
@@ -122,15 +148,21 @@ def thinned(tmp_path_factory, raw_standin):
     return load_weighted_survey(path)
 
 
-def test_small_groups_are_flagged(thinned):
+def _noord_expected(thinned) -> list[str]:
+    return [thinned.estimate("betalen", code, "landsdeel=1").presentation for code in thinned.codebook["betalen"].values]
+
+
+def test_uncertain_groups_are_flagged_or_suppressed(thinned):
     from pzboek.verkenner import view_table
 
     data = explorer_data(thinned)
     shown = view_table(data, "betalen", "landsdeel")
     north = shown[shown["Groep"] == "Noord"]
-    assert len(north) == 4 and north.iloc[:, -1].eq("40").all()
-    assert north["Percentage"].str.endswith("†").all()
-    assert not shown.loc[shown["Groep"] != "Noord", "Percentage"].str.contains("†").any()
+    expected = _noord_expected(thinned)
+    assert len(north) == 4 and north.iloc[:, -2].eq("40").all() and "onderdrukt" in expected
+    for value, presentation in zip(north["Percentage"], expected):
+        assert (value == SUPPRESSED_TEXT) == (presentation == "onderdrukt")
+        assert value.endswith("†") == (presentation == "indicatief")
 
 
 # ------------------------------------------------------------------------------------------------ the page
@@ -150,8 +182,8 @@ def _drawn(page, question: str, breakdown: str):
 def _table_rows(page) -> list[tuple[str, str, str, str]]:
     rows = page.evaluate("""() => Array.from(document.querySelectorAll('.pz-verkenner-tabel tbody tr'),
         r => Array.from(r.cells, c => c.textContent))""")
-    grouped = len(rows[0]) == 5
-    return [(f"{r[0]}|{r[1]}" if grouped else r[0], *r[-3:]) for r in rows]
+    grouped = len(rows[0]) == 6
+    return [(f"{r[0]}|{r[1]}" if grouped else r[0], *r[-4:-1]) for r in rows]
 
 
 def test_picked_views_show_the_python_estimates(tab, survey):
@@ -164,14 +196,15 @@ def test_picked_views_show_the_python_estimates(tab, survey):
         shown = {key: (MARKS.sub("", p), i, n) for key, p, i, n in _table_rows(page)}
         for key, percentage, interval, n in _expected_rows(survey, question, breakdown):
             assert shown[key] == (percentage, interval, n), (question, breakdown, key)
-        small = [key for key, p, i, n in _table_rows(page) if p.endswith("†")]
-        assert small == [key for key, p, i, n in _table_rows(page) if int(n.replace(".", "")) < MIN_BASE]
         bars = page.locator(".pz-verkenner-grafiek svg g.mark-rect path").count()
-        assert bars == len(shown), (question, breakdown, bars)
+        assert bars == sum(1 for p, _, _ in shown.values() if p != SUPPRESSED_TEXT), (question, breakdown, bars)
+        origins = page.evaluate("""() => Array.from(document.querySelectorAll('.pz-verkenner-tabel tbody tr'),
+            r => Array.from(r.cells, c => c.dataset.herkomst))""")
+        assert all(len(set(r)) == 1 and r[0] in ("tekst", "benadering", "reconstructie", "gegenereerd") for r in origins)
         if breakdown != NO_BREAKDOWN:
             verdicts = page.locator(".pz-verkenner-toets tbody tr").all_inner_texts()
-            assert len(verdicts) == len(survey.codebook[question].values)
-            assert all("toeval" in v or "niet te toetsen" in v for v in verdicts)
+            note = page.locator(".pz-verkenner-toets").inner_text()
+            assert (len(verdicts) == 1) if (question, breakdown) == ("betalen", "geslacht") else note.startswith("Niet getoetst")
         status = page.locator(".pz-verkenner-status")
         assert status.get_attribute("aria-live") == "polite"
         assert status.inner_text().startswith(f"Getoond: ‘{survey.codebook[question].label}’")
@@ -254,8 +287,9 @@ def test_first_view_without_javascript(tab, survey):
     assert not t.outside
 
 
-def test_small_groups_of_a_thinned_file_are_flagged_on_the_page(tab, thinned):
-    """The page's own script with the thinned file's aggregates: Noord's cells carry † and the note explains it."""
+def test_uncertain_groups_of_a_thinned_file_on_the_page(tab, thinned):
+    """The page's own script with the thinned file's aggregates: Noord's cells are flagged or not shown as the NCHS
+    standards say, and the notes explain both."""
     t = tab()
     payload = _page_json(explorer_data(thinned))
 
@@ -268,11 +302,10 @@ def test_small_groups_of_a_thinned_file_are_flagged_on_the_page(tab, thinned):
     t.page.route("**/" + PAGE + "*", swap)
     page = _open(t, "?vraag=betalen&naar=landsdeel")
     _drawn(page, "betalen", "landsdeel")
-    rows = _table_rows(page)
-    north = [r for r in rows if r[0].endswith("|Noord")]
-    assert len(north) == 4 and all(p.endswith("†") and n == "40" for _, p, _, n in north), north
-    assert not [r for r in rows if r[1].endswith("†") and not r[0].endswith("|Noord")]
-    assert f"minder dan {MIN_BASE} respondenten" in page.locator(".pz-verkenner-noten").inner_text()
+    north = [r for r in _table_rows(page) if r[0].endswith("|Noord")]
+    assert [p == SUPPRESSED_TEXT for _, p, _, _ in north] == [e == "onderdrukt" for e in _noord_expected(thinned)]
+    assert all(n == "40" for *_, n in north)
+    assert "Niet getoond: te weinig respondenten" in page.locator(".pz-verkenner-noten").inner_text()
     assert not t.errors and not t.outside, (t.errors, t.outside)
 
 
@@ -344,25 +377,25 @@ def test_reconstructed_values_are_marked_as_in_the_figures(tab):
     page = _open(t, "?vraag=kwestie_1&naar=geen")
     _drawn(page, "kwestie_1", NO_BREAKDOWN)
     rows = dict((key, p) for key, p, _, _ in _table_rows(page))
-    assert rows["genoemd"].endswith("%*") and not MARKS.search(rows["niet genoemd"]), rows
-    assert page.locator(".pz-verkenner-noten").inner_text().startswith("* Gereconstrueerd")
+    assert rows["genoemd"].endswith("%*") and rows["niet genoemd"].endswith("%°"), rows
+    notes = page.locator(".pz-verkenner-noten").inner_text()
+    assert "* Gereconstrueerd" in notes and "° Gegenereerd" in notes
     opacities = page.evaluate("""() => Array.from(document.querySelectorAll('.pz-verkenner-grafiek svg g.mark-rect path'),
         p => Number(p.getAttribute('fill-opacity') ?? 1))""")
-    assert sorted(opacities) == [0.3, 1], opacities
+    assert sorted(opacities) == [0.08, 0.3], opacities
     assert not t.errors and not t.outside
 
 
-def test_estimate_groups_is_estimate_and_compare_groups(survey):
-    """WeightedSurvey.estimate_groups, which the Verkenner uses: per group what estimate() gives, the test of
-    compare_groups, and None for a group nobody in which was asked (no test with fewer than two groups left)."""
+def test_estimate_groups_is_estimate(survey):
+    """WeightedSurvey.estimate_groups, which the Verkenner uses: per group what estimate() gives, and None for a
+    group nobody in which was asked."""
     import numpy as np
 
     groups = ["opleiding=1", "opleiding=2", "opleiding=3"]
-    found, test = survey.estimate_groups("verdwenen_reden", 1, groups)
+    found = survey.estimate_groups("verdwenen_reden", 1, groups)
     for group, e in zip(groups, found):
         expected = survey.estimate("verdwenen_reden", 1, group)
         assert e.n == expected.n and abs(e.share - expected.share) < 1e-12 and abs(e.lower - expected.lower) < 1e-12
-    assert abs(test.p_value - survey.compare_groups("verdwenen_reden", 1, groups).p_value) < 1e-12
     nobody = np.zeros(len(survey.data), dtype=bool)
-    found, test = survey.estimate_groups("verdwenen_reden", 1, ["opleiding=1", nobody])
-    assert found[1] is None and found[0].n == survey.estimate("verdwenen_reden", 1, "opleiding=1").n and test is None
+    found = survey.estimate_groups("verdwenen_reden", 1, ["opleiding=1", nobody])
+    assert found[1] is None and found[0].n == survey.estimate("verdwenen_reden", 1, "opleiding=1").n
