@@ -67,6 +67,8 @@
   // role descriptions). The chart is one image with the Dutch description vega-embed puts on its container, as
   // the static SVG is (charts.py, INNER_ARIA): roles and labels inside it go.
   function dutchAria(target) {
+    // the root keeps its Dutch label (the spec's description), not Vega's English role description "visualization"
+    target.querySelectorAll("svg").forEach(function (e) { e.removeAttribute("aria-roledescription"); });
     target.querySelectorAll("svg *").forEach(function (e) {
       ["role", "aria-label", "aria-roledescription"].forEach(function (a) { e.removeAttribute(a); });
     });

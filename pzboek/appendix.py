@@ -196,6 +196,7 @@ def non_printed_values(survey: WeightedSurvey) -> pd.DataFrame:
     return pd.DataFrame({
         "Waar": [f"figuur {f}" if f else f"hoofdstuk {h}" for f, h in zip(rows["figuur"], rows["hoofdstuk"])],
         "Categorie": [survey.codebook[v].label for v in rows["variabele"]],
+        "Antwoord": [" of ".join(survey.codebook[r.variabele].values[c] for c in r.codes) for r in rows.itertuples()],
         "Groep": [_group_label(survey, g) if g else "" for g in rows["subgroep"]],
         "Herkomst": [ORIGINS[r.bron].format(woorden=r.in_tekst) for r in rows.itertuples()],
         "Gekozen waarde (deze uitgave)": ["" if pd.isna(v) else f"{v}%" for v in rows["waarde"]],
