@@ -21,15 +21,20 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 # newer than the last good build, `make book` has nothing to do. (The configured survey file, $PZ_SURVEY, is
 # among them.) A failed build leaves no _build/html/.built behind, so the next `make book` tries again.
 SITE_SOURCES := $(shell $(PYTHON) -m pzboek.build.inputs files results notebooks site)
-# Which survey file is configured is an input too: this file changes when $PZ_SURVEY does.
+# $(call remember,FILE,VALUE): FILE holds VALUE and is rewritten (made newer) only when VALUE changed, so that a
+# setting given in the environment is an input like a file.
+remember = $(shell mkdir -p _build && { test -f $(1) && test "$$(cat $(1))" = "$(2)"; } || echo "$(2)" > $(1))
+# Which survey file is configured, and whether the PDF edition is written with the site (`make pdf`), are inputs too.
 SURVEY_SETTING := _build/.pz-survey
-$(shell mkdir -p _build && { test -f $(SURVEY_SETTING) && test "$$(cat $(SURVEY_SETTING))" = "$(PZ_SURVEY)"; } || echo "$(PZ_SURVEY)" > $(SURVEY_SETTING))
+PDF_SETTING := _build/.pz-pdf
+$(call remember,$(SURVEY_SETTING),$(PZ_SURVEY))
+$(call remember,$(PDF_SETTING),$(PZ_PDF))
 .DELETE_ON_ERROR:
 
 book: _build/html/.built
 
 # (a new environment may draw differently, so it is a prerequisite too)
-_build/html/.built: $(VENV)/.installed $(SITE_SOURCES) $(SURVEY_SETTING)
+_build/html/.built: $(VENV)/.installed $(SITE_SOURCES) $(SURVEY_SETTING) $(PDF_SETTING)
 	$(BIN)/jupyter-book build . $(JB_FLAGS)
 	touch $@
 
@@ -86,13 +91,9 @@ schat: $(VENV)/.installed
 linkcheck: $(VENV)/.installed
 	$(BIN)/jupyter-book build . --builder custom --custom-builder linkcheck
 
-# The PDF edition (pzboek/build/pdf.py): the built pages typeset as one A4 report with WeasyPrint and written
-# into the site (_build/html/participatiezekerheid.pdf, html_context's pz_pdf in _config.yml), so it is published
-# with it. Remade only when the site, the PDF code or its stylesheet changed; `python -m pzboek.build.pdf` always remakes it.
+# The PDF edition (pzboek/build/pdf.py): the site built with its PDF, _build/html/participatiezekerheid.pdf
+# (html_context's pz_pdf in _config.yml), which every page then links. A later `make book` builds the site
+# without it again (no page then links a PDF, and none is left behind).
 .PHONY: pdf
-pdf: book
-	@$(MAKE) --no-print-directory _build/.pdf-built
-
-_build/.pdf-built: _build/html/.built pzboek/build/pdf.py pzboek/build/pdf.css $(wildcard _static/fonts/*)
-	$(BIN)/python -m pzboek.build.pdf
-	touch $@
+pdf:
+	@$(MAKE) --no-print-directory book PZ_PDF=1

@@ -48,6 +48,14 @@ def book(tmp_path_factory, built_book) -> Path:
     return copy
 
 
+def test_without_the_pdf_edition_no_page_links_a_pdf(book):
+    """`make book` (pz_pdf_edition off): no PDF is written, and so no page offers one."""
+    html = book / "_build" / "html"
+    assert not list(html.glob("*.pdf"))
+    for name, page in pages(html).items():
+        assert "Download als PDF" not in page and ".pdf" not in page, name
+
+
 def test_bad_survey_file_stops_the_build_with_one_line_before_any_notebook(book, write_variant):
     bad = write_variant(lambda d: d.assign(opleiding=d["opleiding"].where(d.index != 3, 7)))
     cache_before = sorted(p.name for p in (book / "_build" / ".jupyter_cache").rglob("*"))
@@ -78,7 +86,7 @@ def test_interrupted_builds_then_a_full_one_give_the_same_pages(book, built_book
             os.killpg(running.pid, signal.SIGKILL)
             break
     running.wait(timeout=600)
-    code, out, err = finished(jupyter_book(book))
+    code, out, err = finished(jupyter_book(book, PZ_PDF="1"))  # as built_book: with the PDF edition
     assert code == 0, out[-2000:] + err[-2000:]
     assert pages(book / "_build" / "html") == pages(built_book)
 

@@ -11,7 +11,9 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
-from pzboek.build.pdf import book_pages
+from pzboek.build import citation
+from pzboek.build.pdf import WEB_ONLY, book_pages, numbers_source
+from pzboek.build.prepare import BuildState
 from pzboek.published import load_errata, load_figures, load_pinned, load_published
 from test_book import pinned_sentence_problem
 
@@ -108,21 +110,69 @@ def inflate(stream: bytes) -> bytes:
         return b""
 
 
+def unpacked(pdf: Path) -> bytes:
+    """The PDF's objects with their compressed object streams unpacked (the catalog and structure tree are in them)."""
+    streams = re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf.read_bytes(), re.S)
+    return pdf.read_bytes() + b"".join(inflate(s) for s in streams if s[:1] == b"x")
+
+
+def pdf_string(literal: bytes) -> str:
+    """A PDF string as WeasyPrint writes it: (Latin-1 text with escapes) or <hex UTF-16>."""
+    if literal.startswith(b"<"):
+        return bytes.fromhex(literal[1:-1].decode()).decode("utf-16")
+    return re.sub(rb"\\(.)", rb"\1", literal[1:-1]).decode("latin-1")
+
+
 def test_the_pdf_is_a4_within_budget_with_dutch_metadata(built_pdf):
     assert built_pdf.read_bytes().startswith(b"%PDF")
     assert built_pdf.stat().st_size <= MAX_BYTES
     info = dict(line.split(":", 1) for line in run("pdfinfo", str(built_pdf)).splitlines() if ":" in line)
     info = {k.strip(): v.strip() for k, v in info.items()}
     assert info["Title"].startswith("Participatiezekerheid")
-    assert info["Author"] == "Start Foundation"
-    assert "Start Foundation" in info["Subject"] and "participatiezekerheid" in info["Keywords"]
+    # the edition is the PDF's author; the report's author and where the numbers come from are in its subject
+    assert info["Author"] == " en ".join(citation.names(citation.load()["authors"]))
+    assert "Start Foundation (2019)" in info["Subject"] and "participatiezekerheid" in info["Keywords"]
+    assert " ".join(numbers_source(BuildState.load()["standin"]).split()) in " ".join(info["Subject"].split())
     assert info["Tagged"] == "yes"
     assert info["Page size"].startswith("595.276 x 841.89")
     assert "pdfuaid:part" in run("pdfinfo", "-meta", str(built_pdf))  # declared PDF/UA-1
     # the document language sits in the catalog, inside a compressed object stream
-    streams = re.findall(rb"stream\r?\n(.*?)\r?\nendstream", built_pdf.read_bytes(), re.S)
-    unpacked = b"".join(inflate(s) for s in streams if s[:1] == b"x")
-    assert b"/Lang (nl)" in unpacked
+    assert b"/Lang (nl)" in unpacked(built_pdf)
+
+
+def test_cover_and_title_page_name_the_edition_and_where_the_numbers_come_from(built_pdf):
+    """With the stand-in, the first two pages say that every number comes from a generated file, not the survey."""
+    front = [flowing(run("pdftotext", "-f", str(page), "-l", str(page), str(built_pdf), "-")) for page in (1, 2)]
+    edition = " en ".join(citation.names(citation.load()["authors"]))
+    source = flowing(numbers_source(BuildState.load()["standin"]))
+    assert BuildState.load()["standin"] and "vervangend onderzoeksbestand" in source
+    for page in front:
+        assert "Start Foundation" in page and edition in page and source in page, page
+    assert "Heruitgave" in front[0] and "Oorspronkelijk rapport" in front[1]
+
+
+def test_every_figure_has_the_charts_description_as_alternative_text(built_pdf, built_book):
+    """A tagged figure's /Alt is its chart's Dutch description (the SVG's aria-label on the site), so a screen
+    reader says what the chart shows instead of reading its labels as one string."""
+    alts = [pdf_string(m) for m in re.findall(rb"/Alt (\((?:[^()\\]|\\.)*\)|<[0-9a-fA-F]+>)", unpacked(built_pdf))]
+    figures = unpacked(built_pdf).count(b"/S /Figure")
+    described = [svg["aria-label"] for docname, _ in book_pages()
+                 for svg in BeautifulSoup((built_book / f"{docname}.html").read_text(encoding="utf-8"), "html.parser",
+                                          on_duplicate_attribute="ignore").select(".pz-chart svg[aria-label]:not(.pz-smal)")]
+    assert figures == len(alts) == len(described) >= 10
+    assert sorted(" ".join(a.split()) for a in alts) == sorted(" ".join(d.split()) for d in described)
+    assert sum(a.startswith("Figuur ") for a in alts) >= 8
+
+
+def test_web_only_words_are_left_out(built_pdf, built_book):
+    """Words that hold only on the web page (tooltips, the address bar, JavaScript) are on the site, not in the PDF."""
+    verkenner = site_article(built_book, "chapters/verkenner")
+    web_only = [" ".join(e.get_text(" ", strip=True).split()) for e in verkenner.select(f".{WEB_ONLY}, noscript")]
+    assert any("in het adres" in w for w in web_only) and any("streepjes" in w for w in web_only)
+    pdf = letters("".join(body_pages(built_pdf)))
+    for words in web_only:
+        assert letters(words) not in pdf, words
+    assert letters("online, bij het aanwijzen van een staaf") in pdf  # said of the web edition, so it stays
 
 
 def test_every_chapter_and_appendix_has_a_bookmark(built_pdf, built_book):
@@ -144,7 +194,7 @@ def test_every_sentence_of_the_site_is_in_the_pdf(built_pdf, built_book):
         for number, note in footnotes(article).items():
             assert letters(note) in pdf, f"{docname}: footnote {number} is missing"
             pdf = pdf.replace(letters(note), "", 1)
-        for web_only in article.select("aside.footnote-list, form.pz-verkenner-keuze"):  # the Verkenner's controls
+        for web_only in article.select(f"aside.footnote-list, form.pz-verkenner-keuze, noscript, .{WEB_ONLY}"):
             web_only.decompose()
         for element in article.select("p, h1, h2, h3, figcaption, caption"):
             for sentence in re.split(r"(?<=[.?!:;])\s+", element.get_text(" ", strip=True)):

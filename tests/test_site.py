@@ -44,7 +44,7 @@ def test_every_internal_link_and_anchor_resolves(built_book, built_pdf):
 def test_two_clean_builds_give_identical_pages(built_book, tmp_path):
     copy = tmp_path / "book"
     shutil.copytree(paths.ROOT, copy, ignore=shutil.ignore_patterns(".venv", "_build", ".git", ".pytest_cache", "bench"))
-    env = {**{k: v for k, v in os.environ.items() if k != "PZ_SURVEY"}, "PYTHONPATH": str(copy)}
+    env = {**{k: v for k, v in os.environ.items() if k != "PZ_SURVEY"}, "PYTHONPATH": str(copy), "PZ_PDF": "1"}
     bin_dir = Path(sys.executable).parent
     subprocess.run([str(bin_dir / "jupyter-book"), "build", ".", "-W", "-n", "--keep-going"],
                    cwd=copy, env=env, check=True, capture_output=True)

@@ -96,10 +96,11 @@ def _remove_failed_pages(app, exception) -> None:
 
 
 def setup(app):
-    from . import content, pages
+    from . import content, pages, pdf
 
     content.setup(app)
     pages.setup(app)
+    pdf.setup(app)
     app.pz_glue_failures = _GlueFailures()
     app.connect("config-inited", _serve_assets)
     app.connect("builder-inited", _prepare, priority=900)  # after myst-nb has set its cache path

@@ -29,7 +29,7 @@ def load(path: Path = CFF) -> dict:
     return yaml.load(path.read_text(encoding="utf-8"), Loader=_KeepDates)
 
 
-def _names(people: list[dict]) -> list[str]:
+def names(people: list[dict]) -> list[str]:
     return [p["name"] if "name" in p else f"{p['family-names']}, {p.get('given-names', '')}".rstrip(", ")
             for p in people]
 
@@ -47,15 +47,15 @@ def original(cff: dict) -> dict:
 def apa(cff: dict) -> str:
     """The edition in APA style (Dutch words), as Markdown."""
     report = original(cff)
-    authors = " & ".join(_names(cff["authors"]))
-    source = f"{', '.join(_names(report['authors']))}, {report['year']}"
+    authors = " & ".join(names(cff["authors"]))
+    source = f"{', '.join(names(report['authors']))}, {report['year']}"
     return (f"{authors}. ({year(cff)}). *{cff['title']}* [Online uitgave van het rapport van {source}]. "
             f"<{cff['url']}>")
 
 
 def apa_original(cff: dict) -> str:
     report = original(cff)
-    authors = " & ".join(_names(report["authors"]))
+    authors = " & ".join(names(report["authors"]))
     publisher = report.get("institution", report.get("publisher", {})).get("name", "")
     tail = f" {publisher}." if publisher and publisher != authors else ""
     return f"{authors}. ({report['year']}). *{report['title']}*.{tail}"
@@ -63,13 +63,13 @@ def apa_original(cff: dict) -> str:
 
 def bibtex(cff: dict) -> str:
     report = original(cff)
-    fields = [("author", "{" + " and ".join("{" + n + "}" for n in _names(cff["authors"])) + "}"),
+    fields = [("author", "{" + " and ".join("{" + n + "}" for n in names(cff["authors"])) + "}"),
               ("title", "{" + cff["title"] + "}"),
               ("howpublished", "{Online uitgave}")]
     if year(cff) != NO_DATE:
         fields.append(("year", "{" + year(cff) + "}"))
     fields += [("url", "{" + cff["url"] + "}"),
-               ("note", "{Oorspronkelijk rapport: " + ", ".join(_names(report["authors"])) + f" ({report['year']})}}")]
+               ("note", "{Oorspronkelijk rapport: " + ", ".join(names(report["authors"])) + f" ({report['year']})}}")]
     width = max(len(name) for name, _ in fields)
     body = ",\n".join(f"  {name.ljust(width)} = {value}" for name, value in fields)
     return f"@misc{{participatiezekerheid_online,\n{body}\n}}"
@@ -86,7 +86,7 @@ def markdown(cff: dict, repository: str = "") -> list[str]:
     report = original(cff)
     licence_file = f"[LICENSE]({repository.rstrip('/')}/blob/main/LICENSE)" if repository else "LICENSE"
     return [
-        f"Het oorspronkelijke rapport is van {', '.join(_names(report['authors']))} ({report['year']}). "
+        f"Het oorspronkelijke rapport is van {', '.join(names(report['authors']))} ({report['year']}). "
         "Deze online uitgave citeert u zo:",
         "",
         "**APA**",
@@ -104,6 +104,6 @@ def markdown(cff: dict, repository: str = "") -> list[str]:
         apa_original(cff),
         "",
         f"**Licentie.** Deze uitgave: {licence(cff)} (zie {licence_file}). "
-        f"De tekst en de titel van het rapport blijven © {report['year']} {', '.join(_names(report['authors']))} "
+        f"De tekst en de titel van het rapport blijven © {report['year']} {', '.join(names(report['authors']))} "
         "en vallen daar niet onder.",
     ]

@@ -1,14 +1,19 @@
 """The PDF edition: the built site's pages (same executed notebooks, same numbers) joined into one print
 document and typeset as a report with WeasyPrint, in CSS paged media (pzboek/build/pdf.css).
 
-`python -m pzboek.build.pdf` (`make pdf`, after `make book`) writes _build/html/participatiezekerheid.pdf, so it is
-published with the site; every page links it (_templates/pz-pdf.html). WeasyPrint is the maintained Python
-engine for paged media: running headers, target-counter() page numbers, float: footnote, bookmarks, tagged PDF.
+With the setting `pz_pdf_edition` (in _config.yml; `PZ_PDF=1` overrides it, as `make pdf` does) the build writes
+_build/html/participatiezekerheid.pdf when it has written the pages, so it is published with the site, and every
+page links it (_templates/pz-pdf.html); without it no page links a PDF and a stale one is removed, so the link never
+points at a missing or outdated file. `python -m pzboek.build.pdf --html print.html` writes the joined document of
+a built site, to inspect it. WeasyPrint is the maintained Python engine for paged media: running headers,
+target-counter() page numbers, float: footnote, bookmarks, tagged PDF.
 """
 from __future__ import annotations
 
 import argparse
 import html
+import logging
+import os
 import posixpath
 import re
 import sys
@@ -28,6 +33,8 @@ SITE = paths.ROOT / "_build" / "html"
 STYLESHEET = Path(__file__).with_name("pdf.css")
 TEMPLATES = paths.ROOT / "_templates"
 SHORT_TABLE = 15  # rows: up to this many a table is kept on one page; a longer one breaks, its header repeated
+WEB_ONLY = "pz-alleen-web"  # class of words that hold only on the web page (the {alleen-web} role, a container)
+EDITION_SETTING, EDITION_OVERRIDE = "pz_pdf_edition", "PZ_PDF"
 
 
 def _config() -> dict:
@@ -66,13 +73,12 @@ class Page:
         self._links()
 
     def _strip(self) -> None:
-        for junk in self.section.select("a.headerlink, script, .pz-downloads, svg.pz-smal, details > summary, "
-                                         ".toctree-wrapper, hr.footnotes, .cell_input"):
+        for junk in self.section.select("a.headerlink, script, noscript, .pz-downloads, svg.pz-smal, details > summary, "
+                                         f".toctree-wrapper, hr.footnotes, .cell_input, .{WEB_ONLY}"):
             junk.decompose()
         for form in self.section.select("form.pz-verkenner-keuze"):  # the Verkenner's controls work on the web only
             note = BeautifulSoup("", "html.parser").new_tag("p", attrs={"class": "pz-noot"})
-            note.string = ("In de online uitgave kiest u hier zelf een vraag en een kenmerk om de antwoorden naar "
-                           "uit te splitsen. Hieronder staat de eerste vraag, voor alle respondenten.")
+            note.string = "Hieronder staat de eerste vraag, voor alle respondenten."
             form.replace_with(note)
         for details in self.section.select("details"):  # the figure's table, printed open
             details.name = "div"
@@ -102,6 +108,10 @@ class Page:
         """Caption above the chart, as a printed report has it; caption, chart and its notes (legend of the marks,
         reconstruction notes) kept on one page; the figure's table follows and may break with repeated headers."""
         soup = BeautifulSoup("", "html.parser")
+        for svg in self.section.select(".pz-chart svg[aria-label]"):  # a tagged PDF takes a figure's alt text from <title>
+            text = soup.new_tag("title")
+            text.string = svg["aria-label"]
+            svg.insert(0, text)
         for figure in self.section.select("figure"):
             caption = figure.find("figcaption")
             chart = figure.select_one(".pz-chart")
@@ -149,6 +159,15 @@ def _template(name: str, **context) -> str:
     return Environment(loader=FileSystemLoader(TEMPLATES)).get_template(name).render(**context)
 
 
+def numbers_source(standin: bool) -> str:
+    """Where every number of this PDF comes from, as its cover, title page and metadata say it."""
+    if standin:
+        return ("Alle getallen, figuren en tabellen zijn berekend uit een vervangend onderzoeksbestand dat deze "
+                "uitgave heeft gegenereerd om de percentages uit het rapport na te bootsen: de antwoorden van de "
+                "peiling zijn niet openbaar. Een getal dat het rapport niet noemt, is dus geen uitkomst van de peiling.")
+    return "Alle getallen, figuren en tabellen zijn berekend uit het gewogen onderzoeksbestand van de peiling."
+
+
 def document(site: Path = SITE) -> str:
     """The whole book as one HTML document: cover, colophon, inhoudsopgave, the landing text, chapters, appendices."""
     config, cff = _config(), citation.load()
@@ -168,8 +187,9 @@ def document(site: Path = SITE) -> str:
     cite.h2["class"] = "pz-colofon-kop"
 
     # The stand-in notice of every web page, from the same template and what the build's check found.
-    notice = _template("pz-vervangend.html", pz_standin=BuildState.load().get("standin", True),
-                       pagename=landing.docname, pathto=lambda name: f"{name}.html")
+    standin = BuildState.load().get("standin", True)
+    notice = _template("pz-vervangend.html", pz_standin=standin, pagename=landing.docname,
+                       pathto=lambda name: f"{name}.html")
     notice_soup = BeautifulSoup(notice, "html.parser")
     for link in notice_soup.find_all("a", href=True):
         link["href"] = landing.target(link["href"], "")
@@ -187,27 +207,41 @@ def document(site: Path = SITE) -> str:
             contents.append(f'<li class="pz-{heading.name}"><a href="#{anchor}">{text}</a></li>')
 
     site_url = cff["url"]
+    site_link = f'<a href="{site_url}">{html.escape(site_url.removeprefix("https://").rstrip("/"))}</a>'
+    full_title = f"{title}. {subtitle[0].upper() + subtitle[1:]}"
+    # The report's authorship and the edition's are kept apart, on the cover, the title page and in the metadata.
+    edition = " en ".join(citation.names(cff["authors"]))
+    reissue = f"Heruitgave van het rapport van {publisher} ({report['year']})"
     head = f"""<!DOCTYPE html>
 <html lang="nl">
 <head>
 <meta charset="utf-8">
 <title>{html.escape(cff['title'])}</title>
-<meta name="author" content="{html.escape(config['author'])}">
-<meta name="description" content="{html.escape(' '.join(cff['abstract'].split()))}">
+<meta name="author" content="{html.escape(edition)}">
+<meta name="description" content="{html.escape(f'{reissue}, door {edition}. {numbers_source(standin)}')}">
 <meta name="keywords" content="{html.escape(', '.join(cff['keywords']))}">
 </head>
 <body>
 <section class="pz-omslag">
   <p class="pz-titel">{html.escape(title)}</p>
   <p class="pz-ondertitel">{html.escape(subtitle[0].upper() + subtitle[1:])}</p>
-  <p class="pz-uitgever">{html.escape(publisher)}<br>{report['year']}</p>
-  <p class="pz-editie">Heruitgave als online boek, met alle getallen, figuren en tabellen berekend uit een gewogen
-  onderzoeksbestand. Deze PDF is gemaakt uit dezelfde bronnen als de website:
-  <a href="{site_url}">{html.escape(site_url.removeprefix('https://').rstrip('/'))}</a>.</p>
+  <p class="pz-uitgever">Een rapport van {html.escape(publisher)}, {report['year']}</p>
+  <p class="pz-editie"><strong>Heruitgave als online boek</strong>, door {html.escape(edition)}.
+  {html.escape(numbers_source(standin))} Deze PDF is gemaakt uit dezelfde bronnen als de website: {site_link}.</p>
+</section>
+<section class="pz-titelpagina" id="titelpagina">
+  <h1 class="pz-voorwerk">{html.escape(full_title)}</h1>
+  <dl>
+    <dt>Oorspronkelijk rapport</dt><dd>{html.escape(publisher)}, {report['year']}. Tekst en titel © {report['year']}
+    {html.escape(publisher)}.</dd>
+    <dt>Deze uitgave</dt><dd>{html.escape(edition)}: de tekst van het rapport als online boek, met
+    toevoegingen die als zodanig zijn gemarkeerd ({site_link}).</dd>
+    <dt>Cijfers</dt><dd>{html.escape(numbers_source(standin))}</dd>
+  </dl>
 </section>
 <section class="pz-colofon" id="colofon">
   <h1 class="pz-voorwerk">Colofon</h1>
-  <p><em>{html.escape(title)}. {html.escape(subtitle[0].upper() + subtitle[1:])}.</em> Oorspronkelijk rapport:
+  <p><em>{html.escape(full_title)}.</em> Oorspronkelijk rapport:
   © {report['year']} {html.escape(publisher)}.</p>
   <p>Deze PDF hoort bij de online uitgave op <a href="{site_url}">{html.escape(site_url)}</a>. Daar zijn de
   figuren interactief en staan bij elke figuur downloads van de cijfers (CSV) en de figuur (SVG, PNG), en elk
@@ -225,6 +259,8 @@ def document(site: Path = SITE) -> str:
 
 
 def write(out: Path, site: Path = SITE, html_out: Path | None = None) -> Path:
+    # its step-by-step progress goes to whatever handler the build set up; only its warnings are for an author
+    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
@@ -240,8 +276,55 @@ def write(out: Path, site: Path = SITE, html_out: Path | None = None) -> Path:
     return out
 
 
+def _edition_override(app, config) -> None:
+    if os.environ.get(EDITION_OVERRIDE, "") not in ("", "0"):
+        config[EDITION_SETTING] = True
+
+
+def _edition_link(app, pagename, templatename, context, doctree) -> None:
+    context[EDITION_SETTING] = app.config[EDITION_SETTING]
+
+
+def _write_edition(app, exception) -> None:
+    """After the pages are written: the PDF from them, or no PDF at all, as no page then links one."""
+    if exception is not None or app.builder.format != "html":
+        return
+    site = Path(app.outdir)
+    out = site / pdf_name()
+    if not app.config[EDITION_SETTING]:
+        out.unlink(missing_ok=True)
+        return
+    missing = [d for d, _ in book_pages() if not (site / f"{d}.html").exists()]
+    if missing:  # a page a failed build removed (see pzboek/build/__init__.py): that build has failed already
+        out.unlink(missing_ok=True)
+        print(f"error: {out} was not written: {site / missing[0]}.html is missing", file=sys.stderr)
+        return
+    start = time.perf_counter()
+    write(out, site)
+    print(f"{out}: {out.stat().st_size / 1e6:.1f} MB in {time.perf_counter() - start:.1f} s")
+
+
+def web_only(name, rawtext, text, lineno, inliner, options=None, content=None):
+    """The role {alleen-web}: words true only of the web page (a tooltip, a download), left out of the PDF; a
+    whole block is a ```{container} pz-alleen-web``` fence."""
+    from docutils import nodes
+
+    return [nodes.inline(rawtext, text, classes=[WEB_ONLY])], []
+
+
+def setup(app) -> None:
+    app.add_role("alleen-web", web_only)
+    # Declared here, set in _config.yml (sphinx.config), overridden by PZ_PDF=1 (make pdf, CI): "html", so that a
+    # change rewrites every page with or without its link.
+    app.add_config_value(EDITION_SETTING, False, "html", types=[bool])
+    app.connect("config-inited", _edition_override)
+    app.connect("html-page-context", _edition_link)
+    app.connect("build-finished", _write_edition, priority=900)  # after the other extensions' last changes to pages
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Write the PDF edition of the built book.")
+    parser = argparse.ArgumentParser(description="Write the PDF edition of a built site (a build with "
+                                                 "pz_pdf_edition or PZ_PDF=1 does it and links it from every page).")
     parser.add_argument("--site", type=Path, default=SITE, help="the built site (default: _build/html)")
     parser.add_argument("--out", type=Path, help="the PDF (default: the site's participatiezekerheid.pdf)")
     parser.add_argument("--html", type=Path, help="also write the print HTML document here (to inspect)")
