@@ -107,8 +107,10 @@ def test_superseded_pull_request_runs_are_cancelled_but_never_a_deployment(pages
 def test_pages_build_calls_ci_run_then_builds_strictly(pages):
     build = pages["jobs"]["build"]
     commands = runs(build)
-    assert ".ci/run" in commands and "make book" in commands
-    assert commands.index(".ci/run") < commands.index("make book")
+    # `make pdf` is the strict `make book` with the PDF edition, which every published page then links
+    assert ".ci/run" in commands and "make pdf" in commands
+    assert commands.index(".ci/run") < commands.index("make pdf")
+    assert "PZ_PDF=1" in (ROOT / "Makefile").read_text(encoding="utf-8")
     # the install steps live in .ci/run only, not repeated in the workflow
     assert "apt-get" not in commands and "make test" not in commands, commands
     (python,) = steps(build, "actions/setup-python")
