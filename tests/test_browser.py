@@ -853,3 +853,42 @@ def test_repository_links_in_dutch_with_icons_and_no_outside_request(tab):
     assert not t.outside, t.outside
     assert not [r for r in t.requests if r.endswith((".woff", ".woff2", ".ttf")) and "fontawesome" in r.lower()]
     assert not t.errors, t.errors
+
+
+@pytest.mark.parametrize("width", [375, 800])
+def test_phone_menus_open_by_tap_and_lead_to_a_chapter(browser, site, width):
+    """Below 992 px the theme's ≡ and contents buttons open their panels (pydata-sphinx-theme#2451, mended in
+    _templates/layout.html); a tap on a chapter in the menu opens it; Escape closes the contents panel."""
+    t = Tab(browser, site, viewport={"width": width, "height": 740}, has_touch=True, is_mobile=width < 800)
+    try:
+        page = t.open("chapters/01_vooraf.html", live=False)
+        assert page.locator("button.primary-toggle").count() == 1  # the one a reader sees
+        page.locator("button.primary-toggle").tap()
+        menu = page.locator("#pst-primary-sidebar-modal")
+        page.wait_for_function("() => document.querySelector('#pst-primary-sidebar-modal').open")
+        chapter = menu.get_by_role("link", name=re.compile("Hoe gaan we het organiseren"))
+        assert chapter.is_visible()
+        with page.expect_navigation():
+            chapter.tap()
+        assert page.url.endswith("chapters/04_organiseren.html")
+        page.locator("button.secondary-toggle").tap()
+        page.wait_for_function("() => document.querySelector('#pst-secondary-sidebar-modal').open")
+        assert page.locator("#pst-secondary-sidebar-modal").get_by_role("link").first.is_visible()
+        page.keyboard.press("Escape")
+        page.wait_for_function("() => !document.querySelector('#pst-secondary-sidebar-modal').open")
+        assert not t.errors and not t.outside, t.errors + t.outside
+    finally:
+        t.close()
+
+
+def test_the_leeswijzer_links_every_page_of_the_toc(built_book):
+    """A phone reader whose menu is closed reaches every chapter from the landing page's Leeswijzer."""
+    import yaml
+    from bs4 import BeautifulSoup
+
+    toc = yaml.safe_load((Path(__file__).parents[1] / "_toc.yml").read_text(encoding="utf-8"))
+    soup = BeautifulSoup((built_book / "index.html").read_text(encoding="utf-8"), "html.parser")
+    section = soup.find(id="leeswijzer")
+    linked = {a["href"].split("#")[0].removesuffix(".html") for a in section.find_all("a", href=True)}
+    files = [c["file"] for part in toc["parts"] for c in part["chapters"]]
+    assert set(files) <= linked, set(files) - linked
