@@ -892,3 +892,18 @@ def test_the_leeswijzer_links_every_page_of_the_toc(built_book):
     linked = {a["href"].split("#")[0].removesuffix(".html") for a in section.find_all("a", href=True)}
     files = [c["file"] for part in toc["parts"] for c in part["chapters"]]
     assert set(files) <= linked, set(files) - linked
+
+
+@pytest.mark.parametrize("word, page", [("besparingen", "05_financieren"), ("gemeenten", None), ("werkgevers", None),
+                                        ("betalen", "04_organiseren"), ("werkloosheid", None), ("opgeleiden", None),
+                                        ("uitkeringen", "05_financieren")])
+def test_search_finds_common_dutch_words(browser, site, word, page):
+    """The search page, as a reader uses it: the browser's Dutch stemmer and the index's agree (content.py)."""
+    t = Tab(browser, site, viewport={"width": 375, "height": 740})
+    try:
+        t.page.goto(f"{site}search.html?q={word}", wait_until="load")
+        t.page.wait_for_function("() => document.querySelectorAll('#search-results ul.search li').length > 0")
+        found = t.page.eval_on_selector_all("#search-results ul.search li a", "as => as.map(a => a.href)")
+        assert not page or any(page in href for href in found), found
+    finally:
+        t.close()

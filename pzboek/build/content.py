@@ -187,7 +187,23 @@ def _depart_citation(self, node):
         self.body.append("</div>\n")
 
 
+def _dutch_search_language():
+    """Dutch search whose index stems words as the browser stems the query. Sphinx 7.4's browser stemmer
+    (dutch-stemmer.js) is the Porter-style Dutch algorithm, while snowballstemmer 3 made 'dutch' a newer one, so the
+    index held 'uitkeer' and 'bespaar' where a search for 'uitkeringen' looked up 'uitker': common words found
+    nothing. snowballstemmer keeps the old algorithm as 'dutch_porter'. Lift when Sphinx's JS stemmer follows."""
+    import snowballstemmer
+    from sphinx.search.nl import SearchDutch
+
+    class SearchDutchPorter(SearchDutch):
+        def init(self, options: dict[str, str]) -> None:
+            self.stemmer = snowballstemmer.stemmer("dutch_porter")
+
+    return SearchDutchPorter
+
+
 def setup(app) -> None:
+    app.add_search_language(_dutch_search_language())
     app.add_enumerable_node(AdditionFigure, "toevoeging", html=(_visit_figure, _depart_figure))
     app.add_node(IndexedHTML, html=(_visit_indexed_html, None))
     app.add_node(nodes.citation, override=True, html=(_visit_citation, _depart_citation))
