@@ -79,6 +79,12 @@ lock: $(VENV)/.installed
 clean:
 	rm -rf _build
 
+# The configured survey file ($PZ_SURVEY) checked against the codebook without building: every problem, one line
+# each, then a summary (pzboek/check.py). The build runs the same checks.
+.PHONY: check
+check: $(VENV)/.installed
+	$(BIN)/python -m pzboek.check
+
 # An estimate from the configured survey file, before it goes into data/published_figures.csv (AUTEURS.md):
 # make schat ARGS="betalen 1 geslacht=1"
 .PHONY: schat

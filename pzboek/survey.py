@@ -5,6 +5,9 @@ fault; nothing is dropped or guessed.
 """
 from __future__ import annotations
 
+import re
+import unicodedata
+
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -56,6 +59,7 @@ class Variable:
     chapters: tuple[int, ...]
     in_report: str | None = None  # the phrase with which the report names this item; None: this edition's
     answers_in_report: frozenset[int] = frozenset()  # answer codes whose category the report names
+    file_labels: dict[int, str] | None = None  # labels the delivered file may carry instead (bestandslabels)
 
 
 def _as_tuple(value) -> tuple[int, ...]:
@@ -108,6 +112,7 @@ def load_codebook(path: Path = paths.CODEBOOK) -> Codebook:
             chapters=_as_tuple(spec.get("hoofdstuk")),
             in_report=spec.get("in_rapport"),
             answers_in_report=frozenset(spec.get("antwoorden_in_rapport", ())),
+            file_labels={int(k): str(v) for k, v in (spec.get("bestandslabels") or {}).items()} or None,
         )
     if id_variable is None:
         raise SurveyError(f"{path}: no variable with soort: id")
@@ -124,29 +129,52 @@ def read_sav(path: Path) -> tuple[pd.DataFrame, object]:
         raise SurveyError(f"{path}: not a readable SPSS .sav file ({err})") from None
 
 
-def validate(df: pd.DataFrame, codebook: Codebook, path: Path) -> None:
-    """Check the file against the codebook; raise SurveyError at the first problem."""
-    expected, present = set(codebook.variables), set(df.columns)
-    if missing := sorted(expected - present):
-        raise SurveyError(f"{path}: variable '{missing[0]}' from the codebook is missing in the file")
-    if unknown := sorted(present - expected):
-        raise SurveyError(f"{path}: variable '{unknown[0]}' is not in the codebook (data/codebook.yml)")
+def _label(text) -> str:
+    """A value label as compared with the codebook: Unicode NFC, spacing and case do not count."""
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", str(text))).strip().casefold()
+
+
+def label_problems(meta, codebook: Codebook, path: Path) -> list[str]:
+    """The file's value labels against the codebook's, for every code both name. A known, harmless difference
+    is accepted by naming the file's label under the variable's `bestandslabels` in data/codebook.yml."""
+    found = []
+    for var in codebook.variables.values():
+        in_file = getattr(meta, "variable_value_labels", {}).get(var.name, {})
+        for code, label in var.values.items():
+            theirs = in_file.get(code, in_file.get(float(code)))
+            accepted = (var.file_labels or {}).get(code)
+            if theirs is not None and _label(theirs) not in {_label(label), _label(accepted or label)}:
+                found.append(f"{path}: variable '{var.name}' code {code} is labelled '{theirs}' in the file, "
+                             f"'{label}' in data/codebook.yml")
+    return found
+
+
+def problems(df: pd.DataFrame, codebook: Codebook, path: Path) -> list[str]:
+    """Every way the file does not match the codebook, one line each (file, variable, code, what was expected).
+    Variables the codebook does not know are not problems: a delivery carries more (see `load_survey`)."""
+    found = [f"{path}: variable '{name}' from the codebook is missing in the file"
+             for name in codebook.variables if name not in df.columns]
     if len(df) == 0:
-        raise SurveyError(f"{path}: the file has no respondents")
+        return found + [f"{path}: the file has no respondents"]
+    if codebook.id_variable not in df.columns:
+        return found
     ids = df[codebook.id_variable]
     if ids.isna().any() or ids.duplicated().any():
-        raise SurveyError(f"{path}: variable '{codebook.id_variable}' has missing or duplicate respondent ids")
+        return found + [f"{path}: variable '{codebook.id_variable}' has missing or duplicate respondent ids"]
     for var in codebook.variables.values():
+        if var.name not in df.columns or any(source not in df.columns for source in [*(var.filter or {}), *(var.derived_from or {})]):
+            continue
         column = df[var.name]
         if not pd.api.types.is_numeric_dtype(column):
-            raise SurveyError(f"{path}: variable '{var.name}' is not numeric")
+            found.append(f"{path}: variable '{var.name}' is not numeric")
+            continue
         asked = _asked(df, var)
         if column[asked].isna().any():
             row = column[asked & column.isna()].index[0]
-            raise SurveyError(f"{path}: variable '{var.name}' is empty for respondent {ids[row]:.0f}, who was asked the question")
+            found.append(f"{path}: variable '{var.name}' is empty for respondent {ids[row]:.0f}, who was asked the question")
         if var.filter and column[~asked].notna().any():
             row = column[~asked & column.notna()].index[0]
-            raise SurveyError(f"{path}: variable '{var.name}' has an answer for respondent {ids[row]:.0f}, who was not asked the question")
+            found.append(f"{path}: variable '{var.name}' has an answer for respondent {ids[row]:.0f}, who was not asked the question")
         answered = column.dropna()
         if var.value_range:
             low, high = var.value_range
@@ -155,16 +183,31 @@ def validate(df: pd.DataFrame, codebook: Codebook, path: Path) -> None:
             bad = answered[~answered.isin(list(var.values))]
         else:
             continue
-        if len(bad):
-            raise SurveyError(f"{path}: variable '{var.name}' has value {bad.iloc[0]:g}, which is not in the codebook")
+        for value in sorted(set(bad)):
+            found.append(f"{path}: variable '{var.name}' has value {value:g}, which is not in the codebook")
         for source, mapping in (var.derived_from or {}).items():
             wrong = df[source].map(mapping) != column
             if wrong.any():
                 row = wrong.idxmax()
-                raise SurveyError(
+                found.append(
                     f"{path}: variable '{var.name}' is {column[row]:g} for respondent {ids[row]:.0f}, "
                     f"but {source} {df[source][row]:g} belongs to {var.name} {mapping.get(int(df[source][row]))}"
                 )
+    return found
+
+
+def validate(df: pd.DataFrame, codebook: Codebook, path: Path, meta=None) -> None:
+    """Check the file against the codebook (and its value labels, given the file's metadata); raise SurveyError
+    with every problem, one per line."""
+    found = problems(df, codebook, path) + (label_problems(meta, codebook, path) if meta is not None else [])
+    if found:
+        raise SurveyError("\n".join(found))
+
+
+def extra_variables(df: pd.DataFrame, codebook: Codebook) -> list[str]:
+    """The file's variables that the codebook does not know (an agency's weight, paradata, other reports'
+    questions): ignored, and listed by the check."""
+    return [name for name in df.columns if name not in codebook.variables]
 
 
 def _asked(df: pd.DataFrame, var: Variable) -> pd.Series:
@@ -178,6 +221,6 @@ def load_survey(path: Path | None = None) -> pd.DataFrame:
     """The validated survey: one row per respondent, integer codes, NaN where a question was not asked."""
     path = Path(path) if path else paths.survey_path()
     codebook = load_codebook()
-    df, _meta = read_sav(path)
-    validate(df, codebook, path)
-    return df
+    df, meta = read_sav(path)
+    validate(df, codebook, path, meta)
+    return df[list(codebook.variables)]  # variables outside the codebook are ignored (extra_variables)

@@ -42,10 +42,12 @@ def test_missing_variable_is_named(write_variant):
         load_survey(path)
 
 
-def test_unknown_variable_is_named(write_variant):
-    path = write_variant(lambda d: d.assign(extra_vraag=1.0))
-    with pytest.raises(SurveyError, match="variable 'extra_vraag' is not in the codebook"):
-        load_survey(path)
+def test_variables_outside_the_codebook_are_ignored(write_variant, raw_standin):
+    """An agency's delivery carries more (its own weight, paradata): those columns are left out, not refused."""
+    path = write_variant(lambda d: d.assign(weegfactor=1.0, duur_interview=12.0))
+    data = load_survey(path)
+    assert list(data.columns) == list(load_codebook().variables)
+    assert data.equals(load_survey(paths.STANDIN_SURVEY))
 
 
 def test_code_outside_codebook_is_named(write_variant):

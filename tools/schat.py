@@ -40,7 +40,7 @@ def main(argv: list[str]) -> int:
     try:
         print(describe(*argv))
     except SurveyError as err:
-        print(f"error: {err}", file=sys.stderr)
+        print("\n".join(f"error: {line}" for line in str(err).splitlines()), file=sys.stderr)  # one per problem
         return 1
     return 0
 

@@ -182,7 +182,7 @@ def prepare(cache_dir: Path, executor: str, timeout: int) -> BuildState:
             check_and_clear()
             run(filter_uris=notebooks, timeout=timeout)
     except SurveyError as err:
-        print(f"error: {err}", file=sys.stderr)
+        print("\n".join(f"error: {line}" for line in str(err).splitlines()), file=sys.stderr)  # one per problem
         raise SystemExit(1) from None
     failed = [r.uri for r in cache.list_project_records(filter_uris=notebooks) if r.traceback]
     for uri in failed:

@@ -1,0 +1,81 @@
+"""`make check` (pzboek/check.py): a data owner's check of the configured file, without building: every problem at
+once, one line each, a summary, exit 1 on any problem."""
+import os
+import subprocess
+import sys
+
+import pyreadstat
+
+from pzboek import paths
+from pzboek.survey import load_codebook
+from tools.standin import write_sav
+
+
+def check(survey_file) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PZ_SURVEY": str(survey_file)}
+    return subprocess.run([sys.executable, "-m", "pzboek.check"], cwd=paths.ROOT, env=env, capture_output=True,
+                          text=True)
+
+
+def test_the_stand_in_passes_with_a_summary():
+    result = check(paths.STANDIN_SURVEY)
+    assert result.returncode == 0 and not result.stderr, result.stderr
+    assert "1004 respondents, 37 of 37 codebook variables matched" in result.stdout
+    assert "extra variables ignored (0)" in result.stdout and "no problems" in result.stdout
+
+
+def test_every_problem_is_listed_at_once(write_variant):
+    def damage(d):
+        d.loc[3, "opleiding"] = 7
+        d.loc[4, "opleiding"] = 9
+        d.loc[0, "leeftijd"] = 16
+        return d.drop(columns=["betalen"])
+    bad = write_variant(damage)
+    result = check(bad)
+    errors = result.stderr.splitlines()
+    assert result.returncode == 1
+    assert errors == [f"error: {bad}: variable 'betalen' from the codebook is missing in the file",
+                      f"error: {bad}: variable 'leeftijd' has value 16, which is not in the codebook",
+                      f"error: {bad}: variable 'opleiding' has value 7, which is not in the codebook",
+                      f"error: {bad}: variable 'opleiding' has value 9, which is not in the codebook"], errors
+    assert "36 of 37 codebook variables matched" in result.stdout and "4 problem(s)" in result.stdout
+
+
+def test_a_delivery_with_its_own_variables_passes_and_lists_them(write_variant):
+    extra = write_variant(lambda d: d.assign(weegfactor=1.0, duur_interview=12.0))
+    result = check(extra)
+    assert result.returncode == 0, result.stderr
+    assert "extra variables ignored (2): weegfactor, duur_interview" in result.stdout
+
+
+def test_a_file_whose_labels_differ_from_the_codebook_is_refused(tmp_path, raw_standin):
+    """geslacht labelled 1 = vrouw, 2 = man: the numbers would be published under the wrong words."""
+    codebook = load_codebook()
+    path = tmp_path / "omgekeerd.sav"
+    write_sav(raw_standin, path)
+    data, meta = pyreadstat.read_sav(str(path), user_missing=True)
+    labels = dict(meta.variable_value_labels)
+    labels["geslacht"] = {1.0: codebook.variables["geslacht"].values[2], 2.0: codebook.variables["geslacht"].values[1]}
+    labels["opleiding"] = {k: f"  {v.upper()} " for k, v in labels["opleiding"].items()}  # case, spacing: the same
+    pyreadstat.write_sav(data, str(path), variable_value_labels=labels, missing_ranges=meta.missing_ranges)
+    result = check(path)
+    assert result.returncode == 1
+    errors = result.stderr.splitlines()
+    assert len(errors) == 2 and all("variable 'geslacht' code" in e and "in data/codebook.yml" in e for e in errors), errors
+    assert "value label differences: 2" in result.stdout
+
+
+def test_a_known_label_difference_is_accepted_through_bestandslabels(tmp_path):
+    """The codebook's `bestandslabels` names the label a delivery uses for a code (e.g. an agency's spelling)."""
+    from dataclasses import replace
+    from types import SimpleNamespace
+
+    from pzboek.survey import Codebook, label_problems
+
+    codebook = load_codebook()
+    meta = SimpleNamespace(variable_value_labels={"geslacht": {1.0: "Mannelijk", 2.0: codebook.variables["geslacht"].values[2]}})
+    assert len(label_problems(meta, codebook, tmp_path / "x.sav")) == 1
+    accepting = Codebook({**codebook.variables, "geslacht": replace(codebook.variables["geslacht"],
+                                                                   file_labels={1: "mannelijk"})},
+                         codebook.questions, codebook.id_variable)
+    assert label_problems(meta, accepting, tmp_path / "x.sav") == []
