@@ -187,7 +187,7 @@ def _depart_citation(self, node):
         self.body.append("</div>\n")
 
 
-def _dutch_search_language():
+def dutch_search_language():
     """Dutch search whose index stems words as the browser stems the query. Sphinx 7.4's browser stemmer
     (dutch-stemmer.js) is the Porter-style Dutch algorithm, while snowballstemmer 3 made 'dutch' a newer one, so the
     index held 'uitkeer' and 'bespaar' where a search for 'uitkeringen' looked up 'uitker': common words found
@@ -203,7 +203,7 @@ def _dutch_search_language():
 
 
 def setup(app) -> None:
-    app.add_search_language(_dutch_search_language())
+    app.add_search_language(dutch_search_language())
     app.add_enumerable_node(AdditionFigure, "toevoeging", html=(_visit_figure, _depart_figure))
     app.add_node(IndexedHTML, html=(_visit_indexed_html, None))
     app.add_node(nodes.citation, override=True, html=(_visit_citation, _depart_citation))
