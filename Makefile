@@ -17,26 +17,26 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $@
 
-# Every file the site is built from, as declared in pyproject.toml ([tool.pzboek.inputs]): with none of them
-# newer than the last good build, `make book` has nothing to do. (The configured survey file, $PZ_SURVEY, is
-# among them.) A failed build leaves no _build/html/.built behind, so the next `make book` tries again.
-SITE_SOURCES := $(shell $(PYTHON) -m pzboek.build.inputs files results notebooks site)
-# $(call remember,FILE,VALUE): FILE holds VALUE and is rewritten (made newer) only when VALUE changed, so that a
-# setting given in the environment is an input like a file.
-remember = $(shell mkdir -p _build && { test -f $(1) && test "$$(cat $(1))" = "$(2)"; } || echo "$(2)" > $(1))
-# Which survey file is configured, and whether the PDF edition is written with the site (`make pdf`), are inputs too.
-SURVEY_SETTING := _build/.pz-survey
-PDF_SETTING := _build/.pz-pdf
-$(call remember,$(SURVEY_SETTING),$(PZ_SURVEY))
-$(call remember,$(PDF_SETTING),$(PZ_PDF))
-.DELETE_ON_ERROR:
+# Which folder's pzboek and data a build uses: this one's, also when .venv (copied with the folder, or shared by a
+# second worktree) has another folder's pzboek installed editable. The build stops with one line if they differ.
+export PYTHONPATH := $(CURDIR)
+
+# What the site would be built from now: one hash of every file declared in pyproject.toml ([tool.pzboek.inputs]),
+# of the configured survey file ($PZ_SURVEY: its normalised path and content) and of whether the PDF edition is
+# written ($PZ_PDF). A good `make book` writes it into _build/html/.built; any build removes that stamp when it
+# starts (pzboek/build/prepare.py), so a site rebuilt by `jupyter-book build .` or from another file is never
+# taken for this one. Equal hash: nothing to do.
+SITE_DIGEST := $(shell $(PYTHON) -m pzboek.build.inputs digest results notebooks site)
+ifneq ($(SITE_DIGEST),$(shell cat _build/html/.built 2>/dev/null))
+.PHONY: _build/html/.built
+endif
 
 book: _build/html/.built
 
 # (a new environment may draw differently, so it is a prerequisite too)
-_build/html/.built: $(VENV)/.installed $(SITE_SOURCES) $(SURVEY_SETTING) $(PDF_SETTING)
+_build/html/.built: $(VENV)/.installed
 	$(BIN)/jupyter-book build . $(JB_FLAGS)
-	touch $@
+	echo $(SITE_DIGEST) > $@
 
 test: $(VENV)/.installed
 	$(BIN)/python -m pytest -q

@@ -15,6 +15,7 @@ STANDIN_SURVEY = DATA / "participatiezekerheid_2019.sav"
 
 
 def survey_path() -> Path:
-    """The configured survey file: $PZ_SURVEY if set (relative to the book's root), else the stand-in."""
+    """The configured survey file: $PZ_SURVEY if set (relative to the book's root), else the stand-in; normalised,
+    so that `a.sav`, `./a.sav` and its full path are one setting."""
     configured = os.environ.get("PZ_SURVEY")
-    return (ROOT / configured).resolve() if configured else STANDIN_SURVEY
+    return Path(os.path.normcase((ROOT / configured).resolve())) if configured else STANDIN_SURVEY

@@ -5,6 +5,7 @@ fault; nothing is dropped or guessed.
 """
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 
@@ -36,8 +37,7 @@ def is_standin_label(file_label: str | None) -> bool:
 
 def survey_is_standin(path: Path) -> bool:
     """Whether the survey file at `path` is this edition's generated stand-in (read from its metadata only)."""
-    if not path.exists():
-        raise SurveyError(f"{path}: survey file not found")
+    _readable(path)
     try:
         _, meta = pyreadstat.read_sav(str(path), metadataonly=True)
     except Exception as err:
@@ -121,12 +121,21 @@ def load_codebook(path: Path = paths.CODEBOOK) -> Codebook:
 
 def read_sav(path: Path) -> tuple[pd.DataFrame, object]:
     """Read an SPSS file as raw codes (no value labels applied, user-missing codes kept)."""
-    if not path.exists():
-        raise SurveyError(f"{path}: survey file not found")
+    _readable(path)
     try:
         return pyreadstat.read_sav(str(path), user_missing=True)
     except Exception as err:  # pyreadstat raises its own ReadstatError and plain exceptions
         raise SurveyError(f"{path}: not a readable SPSS .sav file ({err})") from None
+
+
+def _readable(path: Path) -> None:
+    """A configured survey path that is no file the book can open is one line, not a traceback."""
+    if path.is_dir():
+        raise SurveyError(f"{path}: is a folder; PZ_SURVEY must name the survey file itself (.sav or .zsav)")
+    if not path.exists():
+        raise SurveyError(f"{path}: survey file not found (PZ_SURVEY names it, relative to {paths.ROOT})")
+    if not os.access(path, os.R_OK):
+        raise SurveyError(f"{path}: survey file cannot be read (no read permission)")
 
 
 def _label(text) -> str:

@@ -1,4 +1,5 @@
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -48,14 +49,29 @@ def run_check(survey_file) -> subprocess.CompletedProcess:
                           text=True)
 
 
+def copy_book(folder: Path) -> Path:
+    """A copy of the book's sources (no environment, build or history) in `folder`."""
+    shutil.copytree(ROOT, folder, ignore=shutil.ignore_patterns(".venv", "_build", ".git", ".pytest_cache", "bench",
+                                                                "node_modules"))
+    return folder
+
+
+def build_env(book: Path, **extra) -> dict[str, str]:
+    """The environment of a build of `book`: its own pzboek (PYTHONPATH, not the editable install of this
+    checkout), the stand-in file, no build lock inherited."""
+    drop = ("PZ_SURVEY", "PZ_PDF", "PZBOEK_BUILD_LOCK", "PZBOEK_PREPARED_SURVEY")
+    return {**{k: v for k, v in os.environ.items() if k not in drop}, "PYTHONPATH": str(book), **extra}
+
+
 @pytest.fixture(scope="session")
-def built_book() -> Path:
-    """The book built the way CI publishes it (`make pdf`: the site with its PDF edition), into _build/html."""
-    env = {**{k: v for k, v in os.environ.items() if k != "PZ_SURVEY"}, "PZ_PDF": "1"}
+def built_book(tmp_path_factory) -> Path:
+    """The book built the way CI publishes it (`make pdf`: the site with its PDF edition), in a copy of the book:
+    the tests never replace the author's _build/html."""
+    book = copy_book(tmp_path_factory.mktemp("site") / "book")
     result = subprocess.run([str(BIN / "jupyter-book"), "build", ".", "-W", "-n", "--keep-going"],
-                            cwd=ROOT, env=env, capture_output=True, text=True)
+                            cwd=book, env=build_env(book, PZ_PDF="1"), capture_output=True, text=True)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    return ROOT / "_build" / "html"
+    return book / "_build" / "html"
 
 
 @pytest.fixture(scope="session")

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from pzboek import paths
+from conftest import build_env, copy_book
 
 BIN = Path(sys.executable).parent
 BUILD_ID = re.compile(r"\?v=[0-9a-f]+")
@@ -21,9 +22,8 @@ CHAPTER = "chapters/01_vooraf"
 
 def jupyter_book(book: Path, **extra_env) -> subprocess.Popen:
     # PYTHONPATH: the copy's own pzboek, not the editable install of this checkout
-    env = {**{k: v for k, v in os.environ.items() if k not in ("PZ_SURVEY", "PZBOEK_BUILD_LOCK")},
-           "PYTHONPATH": str(book), **extra_env}
-    return subprocess.Popen([str(BIN / "jupyter-book"), "build", ".", "-W", "-n", "--keep-going"], cwd=book, env=env,
+    return subprocess.Popen([str(BIN / "jupyter-book"), "build", ".", "-W", "-n", "--keep-going"], cwd=book,
+                            env=build_env(book, **extra_env),
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
 
 
@@ -40,9 +40,7 @@ def pages(html: Path) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def book(tmp_path_factory, built_book) -> Path:
     """A copy of the book whose first build (executed notebooks cached) is done."""
-    copy = tmp_path_factory.mktemp("build") / "book"
-    shutil.copytree(paths.ROOT, copy, ignore=shutil.ignore_patterns(".venv", "_build", ".git", ".pytest_cache", "bench",
-                                                                    "node_modules"))
+    copy = copy_book(tmp_path_factory.mktemp("build") / "book")
     code, out, err = finished(jupyter_book(copy))
     assert code == 0, out[-2000:] + err[-2000:]
     return copy
@@ -117,3 +115,32 @@ def test_a_page_with_a_missing_number_is_not_left_in_the_site(book):
     chapter.write_text(original, encoding="utf-8")
     code, out, err = finished(jupyter_book(book))
     assert code == 0 and page.exists(), err[-2000:]
+
+
+def test_a_copied_book_does_not_build_the_other_folders_package(book):
+    """Without PYTHONPATH a copy imports the editable pzboek of this checkout (and would read its data file): the
+    build stops with one line naming both folders. (`make book` sets PYTHONPATH to its own folder.)"""
+    env = {k: v for k, v in build_env(book).items() if k != "PYTHONPATH"}
+    result = subprocess.run([str(BIN / "jupyter-book"), "build", "."], cwd=book, env=env, capture_output=True, text=True)
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert result.returncode != 0 and len(errors) == 1, result.stdout[-2000:] + result.stderr[-2000:]
+    assert str(book.resolve()) in errors[0] and str(paths.ROOT) in errors[0] and "Traceback" not in result.stderr
+
+
+def test_make_book_rebuilds_a_site_that_another_build_replaced(book, write_variant):
+    """`make book` knows what the site was built from: after a build from another survey file, or by
+    `jupyter-book build .` directly (as a test or an author might), it never answers 'Nothing to be done'."""
+    def make_up_to_date(**settings) -> bool:
+        env = {**build_env(book), **settings}
+        args = ["make", "--no-print-directory", "-q", "book", f"VENV={BIN.parent}", f"BIN={BIN}", f"PYTHON={sys.executable}"]
+        return subprocess.run(args, cwd=book, env=env, capture_output=True, text=True).returncode == 0
+
+    made = subprocess.run(["make", "--no-print-directory", "book", f"VENV={BIN.parent}", f"BIN={BIN}",
+                           f"PYTHON={sys.executable}"], cwd=book, env=build_env(book), capture_output=True, text=True)
+    assert made.returncode == 0, made.stdout[-2000:] + made.stderr[-2000:]
+    assert make_up_to_date()
+    assert not make_up_to_date(PZ_SURVEY=str(write_variant(lambda d: d.assign(betalen=d["betalen"].shift(1, fill_value=1)))))
+    assert not make_up_to_date(PZ_PDF="1")
+    code, out, err = finished(jupyter_book(book))
+    assert code == 0, err[-2000:]
+    assert not make_up_to_date()

@@ -79,3 +79,23 @@ def test_a_known_label_difference_is_accepted_through_bestandslabels(tmp_path):
                                                                    file_labels={1: "mannelijk"})},
                          codebook.questions, codebook.id_variable)
     assert label_problems(meta, accepting, tmp_path / "x.sav") == []
+
+
+def test_a_path_that_is_no_survey_file_is_one_line(tmp_path):
+    """A folder, a missing file and the same file written two ways: one line each, never a traceback."""
+    for configured, expected in [(tmp_path, "is a folder"), (tmp_path / "nergens.sav", "survey file not found")]:
+        result = check(configured)
+        assert result.returncode == 1 and result.stderr.splitlines() == [
+            f"error: {configured}: {result.stderr.split(': ', 2)[2].strip()}"], result.stderr
+        assert expected in result.stderr and "Traceback" not in result.stderr
+
+
+def test_equal_paths_are_one_setting(monkeypatch):
+    from pzboek.build import inputs
+
+    monkeypatch.setenv("PZ_SURVEY", "data/participatiezekerheid_2019.sav")
+    relative = inputs.digest("results")
+    monkeypatch.setenv("PZ_SURVEY", "./data/../data/participatiezekerheid_2019.sav")
+    assert inputs.digest("results") == relative
+    monkeypatch.delenv("PZ_SURVEY")
+    assert inputs.digest("results") == relative  # the stand-in, named or not

@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from pzboek import paths
+from conftest import build_env, copy_book
 
 HREF = re.compile(r'(?:href|src)="([^"]+)"')
 BUILD_ID = re.compile(r"\?v=[0-9a-f]+")
@@ -42,12 +43,9 @@ def test_every_internal_link_and_anchor_resolves(built_book, built_pdf):
 
 
 def test_two_clean_builds_give_identical_pages(built_book, tmp_path):
-    copy = tmp_path / "book"
-    shutil.copytree(paths.ROOT, copy, ignore=shutil.ignore_patterns(".venv", "_build", ".git", ".pytest_cache", "bench"))
-    env = {**{k: v for k, v in os.environ.items() if k != "PZ_SURVEY"}, "PYTHONPATH": str(copy), "PZ_PDF": "1"}
-    bin_dir = Path(sys.executable).parent
-    subprocess.run([str(bin_dir / "jupyter-book"), "build", ".", "-W", "-n", "--keep-going"],
-                   cwd=copy, env=env, check=True, capture_output=True)
+    copy = copy_book(tmp_path / "book")
+    subprocess.run([str(Path(sys.executable).parent / "jupyter-book"), "build", ".", "-W", "-n", "--keep-going"],
+                   cwd=copy, env=build_env(copy, PZ_PDF="1"), check=True, capture_output=True)
     pages = [Path("index.html"), *sorted(p.relative_to(built_book) for p in (built_book / "chapters").glob("*.html"))]
     assert len(pages) == len(list((paths.ROOT / "chapters").glob("*.md"))) + 1
     for page in pages:

@@ -17,6 +17,20 @@ import sys
 from pathlib import Path
 
 FAILED_PAGES = ".failed-pages"  # in _build: pages a failed build removed, read again next time
+SITE_STAMP = ".built"  # in the site: what `make book` last built it from (the Makefile); any build removes it
+
+
+def _own_package(app) -> None:
+    """A build uses the package and data of the folder it builds. pzboek is installed editable, so a copied book
+    folder (its .venv with it) or a second worktree sharing one environment would import the other folder's
+    pzboek, and with it that folder's data file, silently."""
+    import pzboek
+
+    package = Path(pzboek.__file__).resolve().parent.parent
+    if package != Path(app.srcdir).resolve():
+        print(f"error: this book is {Path(app.srcdir).resolve()}, but the build imports pzboek from {package}; "
+              f"build with `make book` here, or set PYTHONPATH={Path(app.srcdir).resolve()}", file=sys.stderr)
+        raise SystemExit(1)
 
 
 def _serve_assets(app, config) -> None:
@@ -31,6 +45,7 @@ def _serve_assets(app, config) -> None:
 def _prepare(app) -> None:
     from . import prepare
 
+    (Path(app.outdir) / SITE_STAMP).unlink(missing_ok=True)
     if app.builder.format != "html":  # linkcheck and friends need no executed notebooks
         app.pz_build_state = prepare.BuildState.load()
         return
@@ -98,6 +113,7 @@ def _remove_failed_pages(app, exception) -> None:
 def setup(app):
     from . import content, pages, pdf
 
+    _own_package(app)
     content.setup(app)
     pages.setup(app)
     pdf.setup(app)

@@ -5,6 +5,7 @@ exists.
 
     python3 -m pzboek.build.inputs files results notebooks site   # the files, one per line (the Makefile)
     python3 -m pzboek.build.inputs digest results notebooks       # one hash of them (the CI cache key)
+    python3 -m pzboek.build.inputs digest results notebooks site  # what the site is built from (the Makefile)
 """
 from __future__ import annotations
 
@@ -14,7 +15,9 @@ import sys
 import tomllib
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from pzboek import paths
+
+ROOT = paths.ROOT
 GROUPS = ("results", "notebooks", "site")
 HEADING = "# "  # a first-level heading in a MyST file
 
@@ -31,19 +34,26 @@ def files(*groups: str) -> list[Path]:
     if unknown:
         raise KeyError(f"{ROOT / 'pyproject.toml'}: no input group '{unknown[0]}' in [tool.pzboek.inputs]")
     found = {p for g in groups for pattern in patterns[g] for p in ROOT.glob(pattern) if p.is_file()}
-    if "results" in groups and (survey := os.environ.get("PZ_SURVEY")):
-        found.add((ROOT / survey).resolve())
+    if "results" in groups and paths.survey_path().is_file():
+        found.add(paths.survey_path())
     return sorted(found)
 
 
 def digest(*groups: str) -> str:
-    """Hash of the names and contents of these groups' files (and of which survey file is configured); for
-    'results' also of the chapter titles (`result_headings`)."""
-    hashed = hashlib.sha256(os.environ.get("PZ_SURVEY", "").encode())
+    """Hash of the names and contents of these groups' files, of which survey file is configured (its normalised
+    path: `a.sav` and `./a.sav` are one setting) and, for 'site', whether the PDF edition is written ($PZ_PDF); for
+    'results' also of the chapter titles (`result_headings`). A configured survey file that is missing or a folder
+    only changes the hash: the build's check says what is wrong with it."""
+    hashed = hashlib.sha256(str(paths.survey_path()).encode())
+    if "site" in groups:
+        hashed.update(f"\0PZ_PDF={os.environ.get('PZ_PDF', '')}".encode())
     for path in files(*groups):
         name = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
         hashed.update(f"\0{name}\0".encode())
-        hashed.update(path.read_bytes())
+        try:
+            hashed.update(path.read_bytes())
+        except OSError as err:  # an unreadable survey file: the check names it
+            hashed.update(f"\0{err}".encode())
     if "results" in groups:
         for path in sorted(p for pattern in declared().get("result_headings", []) for p in ROOT.glob(pattern)):
             titles = [line for line in path.read_text(encoding="utf-8").splitlines() if line.startswith(HEADING)]
