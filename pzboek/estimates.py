@@ -127,6 +127,8 @@ class WeightedSurvey:
         if not match or match[1] not in self.data:
             raise SurveyError(f"{self.path}: subgroup '{spec}' does not name a survey variable and a value")
         variable, op, value = match.groups()
+        if variable in self.codebook.variables and (problem := self.codebook.subgroup_problem(variable, op, int(value))):
+            raise SurveyError(f"subgroup '{spec}': {problem}")
         return _OPS[op](self.data[variable].to_numpy(), float(value))
 
     def _linearised(self, variable: str, codes: tuple[int, ...], domain: np.ndarray) -> tuple[float, np.ndarray, int]:

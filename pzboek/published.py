@@ -64,7 +64,18 @@ def validate_published(codebook, path: Path = paths.PUBLISHED) -> None:
     """Every row must name a codebook variable, codes it has, and a subgroup variable it has; a figure of
     the report shows only items the report names."""
     figures = load_figures()
-    for row in load_published(path).itertuples():
+    table = load_published(path)
+    line = table.index + 2  # the CSV's line of each row (line 1 is the header)
+    for (chapter, key), rows in table.groupby(["hoofdstuk", "sleutel"]).groups.items():
+        if len(rows) > 1:
+            raise SurveyError(f"{path}: sleutel '{key}' of hoofdstuk {chapter} is on lines "
+                              f"{' and '.join(map(str, line[rows]))}; each key once per chapter (the later row would win)")
+    share = [table["variabele"], table["categorie"], table["subgroep"].str.replace(" ", "")]
+    for (variable, codes, subgroup), rows in table[table["codes"].map(bool)].groupby(share).groups.items():
+        if len(table.loc[rows, ["waarde", "bron"]].astype(str).drop_duplicates()) > 1:
+            raise SurveyError(f"{path}: lines {' and '.join(map(str, line[rows]))} give '{variable}' code {codes}"
+                              f"{' in ' + subgroup if subgroup else ''} different values or sources; one value per share")
+    for row in table.itertuples():
         if row.variabele not in codebook.variables:
             raise SurveyError(f"{path}: row '{row.sleutel}' names variable '{row.variabele}', which is not in the codebook")
         variable = codebook[row.variabele]
@@ -73,6 +84,8 @@ def validate_published(codebook, path: Path = paths.PUBLISHED) -> None:
         match = SUBGROUP.match(row.subgroep.strip()) if row.subgroep else None
         if row.subgroep and (not match or match[1] not in codebook.variables):
             raise SurveyError(f"{path}: row '{row.sleutel}' has subgroup '{row.subgroep}', which is not a codebook variable compared with a number")
+        if match and (problem := codebook.subgroup_problem(match[1], match[2], int(match[3]))):
+            raise SurveyError(f"{path}: row '{row.sleutel}' has subgroup '{row.subgroep}', but {problem}")
         if row.figuur and row.figuur not in figures.index:
             raise SurveyError(f"{path}: row '{row.sleutel}' is in figure '{row.figuur}', which is not in {paths.FIGURES}")
         if row.figuur and not figures.loc[row.figuur, "toevoeging"] and not variable.in_report:
@@ -86,8 +99,25 @@ def validate_published(codebook, path: Path = paths.PUBLISHED) -> None:
     for row in load_comparisons().itertuples():
         for group in row.groepen:
             printed_value(row.variabele, row.codes, group)
-    load_pinned()
-    load_errata()
+    _check_pinned_captions(figures, load_pinned(), load_errata())
+
+
+def _check_pinned_captions(figures: pd.DataFrame, pinned: pd.DataFrame, errata: pd.DataFrame) -> None:
+    """The report's figure captions are pinned words (data/vaste_zinnen.csv: 'Figuur N <titel>'); a caption is
+    written in data/figuren.csv, so an edit there is named there, with the row to edit, at the build."""
+    for number, row in figures[~figures["toevoeging"]].iterrows():
+        caption = f"Figuur {number} "
+        for pinned_line, words in pinned["zin"].items():
+            if not words.startswith(caption):
+                continue
+            corrected = errata.loc[errata["origineel"] == words, "correctie"]
+            expected = (corrected.iloc[0] if len(corrected) else words).removeprefix(caption)
+            if row["titel"] != expected:
+                line = list(figures.index).index(number) + 2
+                raise SurveyError(
+                    f"{paths.FIGURES}: line {line} (figuur {number}) has titel '{row['titel']}', but the report's caption "
+                    f"is '{expected}' ({paths.PINNED} line {pinned_line + 2}); restore it, or record the change in "
+                    f"{paths.ERRATA} (origineel '{words}')")
 
 
 @cache

@@ -77,6 +77,15 @@ class Codebook:
     def __getitem__(self, name: str) -> Variable:
         return self.variables[name]
 
+    def subgroup_problem(self, name: str, op: str, value: int) -> str | None:
+        """Why 'name op value' selects nobody by construction (a code the variable does not have), or None."""
+        var = self.variables[name]
+        if op == "=" and not var.value_range and var.values and value not in var.values:
+            return f"'{name}' has no code {value} in data/codebook.yml (codes: {', '.join(map(str, var.values))})"
+        if op == "=" and var.value_range and not var.value_range[0] <= value <= var.value_range[1]:
+            return f"'{name}' runs from {var.value_range[0]} to {var.value_range[1]} in data/codebook.yml"
+        return None
+
 
 def _read_yaml(path: Path) -> dict:
     try:

@@ -45,7 +45,7 @@ def _table_with(tmp_path, change):
     from pzboek import paths
 
     text = paths.PUBLISHED.read_text(encoding="utf-8")
-    path = tmp_path / "published_figures.csv"
+    path = tmp_path / f"published_figures_{len(list(tmp_path.iterdir()))}.csv"  # a new name: the table is cached by path
     path.write_text(change(text), encoding="utf-8")
     return path
 
@@ -95,3 +95,46 @@ def test_a_number_this_edition_adds_needs_no_target_value(tmp_path, survey):
     validate_published(survey.codebook, path)
     row = load_published(path).set_index("sleutel").loc["extra_helemaal_eens"]
     assert row["bron"] == "uitgave" and row["waarde"] is pd.NA
+
+
+def _validate_with_rows(tmp_path, *extra: str) -> str:
+    """validate_published on the table with these CSV rows appended; the one-line error it raises."""
+    from pzboek import paths
+    from pzboek.published import validate_published
+    from pzboek.survey import SurveyError, load_codebook
+
+    path = tmp_path / f"published_figures_{len(list(tmp_path.iterdir()))}.csv"  # a new name: the table is cached by path
+    path.write_text(paths.PUBLISHED.read_text(encoding="utf-8") + "".join(f"{r}\n" for r in extra), encoding="utf-8")
+    with pytest.raises(SurveyError) as raised:
+        validate_published(load_codebook(), path)
+    assert "\n" not in str(raised.value)
+    return str(raised.value)
+
+
+def test_an_authors_slip_in_the_published_table_is_named_by_file_line_and_key(tmp_path):
+    lines = len(load_published()) + 2
+    duplicate = _validate_with_rows(tmp_path, "betalen_onvoorwaardelijk,4,,betalen,1,,74,tekst,74%,")
+    assert f"sleutel 'betalen_onvoorwaardelijk' of hoofdstuk 4 is on lines 19 and {lines}" in duplicate
+    conflicting = _validate_with_rows(tmp_path, "betalen_nogmaals,5,,betalen,1,,74,tekst,74%,")
+    assert f"give 'betalen' code 1 different values or sources" in conflicting and str(lines) in conflicting
+    unknown = _validate_with_rows(tmp_path, "betalen_geen_groep,5,,betalen,1,opleiding=9,70,reconstructie,,")
+    assert "row 'betalen_geen_groep' has subgroup 'opleiding=9', but 'opleiding' has no code 9" in unknown
+
+
+def test_an_edited_report_caption_is_named_in_the_figures_table():
+    from pzboek.published import _check_pinned_captions, load_errata, load_figures, load_pinned
+    from pzboek.survey import SurveyError
+
+    figures = load_figures().copy()
+    _check_pinned_captions(figures, load_pinned(), load_errata())  # as the book has them
+    figures.loc["2", "titel"] = "Maatschappelijke activiteiten"
+    with pytest.raises(SurveyError, match=r"figuren\.csv: line 3 \(figuur 2\) has titel 'Maatschappelijke activiteiten', "
+                                          r"but the report's caption is 'Maatschappelijk waardevolle activiteiten"):
+        _check_pinned_captions(figures, load_pinned(), load_errata())
+
+
+def test_an_estimate_for_a_code_the_variable_lacks_says_so(survey):
+    from pzboek.survey import SurveyError
+
+    with pytest.raises(SurveyError, match="'opleiding' has no code 9"):
+        survey.estimate("betalen", 1, "opleiding=9")
