@@ -83,21 +83,52 @@ def _group_label(survey: WeightedSurvey, spec: str) -> str:
 def diagnostics(survey: WeightedSurvey) -> dict[str, str]:
     """The weighting diagnostics as the Verantwoording prints them."""
     w = survey.weighting
-    low, high = w.weight_range
-    error = w.max_margin_error * 100
     return {
         "n_respondenten": dutch.getal(w.n),
         "design_effect": dutch.getal(w.design_effect, 2),
         "effectieve_n": dutch.getal(w.effective_n),
-        "gewicht_min": dutch.getal(low, 2),
-        "gewicht_max": dutch.getal(high, 2),
-        "gewicht_cap": dutch.getal(WEIGHT_CAP),
-        "marge_fout": "minder dan 0,01" if error < 0.005 else dutch.getal(error, 2),
         "min_n": dutch.getal(MIN_N),
         "min_n_eff": dutch.getal(MIN_EFFECTIVE_N),
         "max_breedte": dutch.getal(MAX_WIDTH * 100),
         "max_relatief": dutch.getal(MAX_RELATIVE_WIDTH * 100),
         "bestand": survey_sentence(survey),
+        **weighting_text(survey),
+    }
+
+
+def weighting_text(survey: WeightedSurvey) -> dict[str, str]:
+    """How this build weighted the file, in the Verantwoording's words: raked by the book, or the delivery's own
+    weight variable (codebook `gewicht`)."""
+    w = survey.weighting
+    low, high = (dutch.getal(x, 2) for x in w.weight_range)
+    error = w.max_margin_error * 100
+    error = "minder dan 0,01" if error < 0.005 else dutch.getal(error, 2)
+    if w.source:
+        return {
+            "weging_methode": (
+                f"Het onderzoeksbestand bevat een eigen weegfactor (de variabele `{w.source}`). Dit boek gebruikt "
+                "die gewichten zoals ze zijn geleverd, herschaald naar een gemiddelde van 1, en weegt niet zelf; hoe "
+                "ze zijn berekend, staat niet in het bestand. Het grootste verschil tussen een gewogen verdeling en "
+                f"de bevolkingscijfers hieronder is {error} procentpunt."),
+            "weging_grens": f"De gewichten lopen uiteen van {low} tot {high}.",
+            "variantie_methode": ("berekend met Taylorlinearisatie, waarbij de geleverde gewichten als vaste "
+                                  "gewichten gelden"),
+        }
+    return {
+        "weging_methode": (
+            "Hoe I&O Research de respondenten heeft gewogen, en met welke bevolkingscijfers, vermeldt het rapport "
+            "niet. Deze uitgave weegt het bestand daarom zelf. Iedere respondent krijgt een gewicht, berekend met "
+            "*raking* (iteratieve proportionele aanpassing, met het Python-pakket weightipy) op vier kenmerken "
+            "tegelijk: geslacht, leeftijd in drie groepen, onderwijsniveau en landsdeel (de uitwerking van 'regio' "
+            "in deze uitgave). Het grootste verschil tussen een gewogen verdeling en het bevolkingscijfer is daarna "
+            f"{error} procentpunt."),
+        "weging_grens": (
+            f"Om te voorkomen dat enkele respondenten een onevenredig grote invloed krijgen, is elk gewicht begrensd "
+            f"op {dutch.getal(WEIGHT_CAP)} keer het gemiddelde gewicht; die grens wordt in elke stap van de raking "
+            f"toegepast, zodat de verdelingen daarna nog steeds kloppen. De gewichten lopen uiteen van {low} tot "
+            f"{high}."),
+        "variantie_methode": ("berekend met Taylorlinearisatie voor gekalibreerde gewichten, zoals het R-pakket "
+                              "*survey* dat doet na kalibratie"),
     }
 
 

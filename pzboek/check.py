@@ -7,6 +7,7 @@ import sys
 
 from . import paths
 from .survey import SurveyError, extra_variables, label_problems, load_codebook, problems, read_sav
+from .weighting import file_weights, load_margins, rake_to_margins
 
 
 def report(path) -> tuple[list[str], list[str]]:
@@ -20,11 +21,21 @@ def report(path) -> tuple[list[str], list[str]]:
     found = problems(df, codebook, path) + labels
     extra = extra_variables(df, codebook)
     matched = sum(name in df.columns for name in codebook.variables)
+    margins = paths.MARGINS.relative_to(paths.ROOT)
+    weights = (f"the file's own '{codebook.weight_variable}' (gewicht in data/codebook.yml)" if codebook.weight_variable
+               else f"raked to {margins} by the build")
+    if not found:  # the weighting the build does, so that a file it cannot weight fails here too
+        try:
+            weighting = (file_weights(df, load_margins(), codebook.weight_variable, path) if codebook.weight_variable
+                         else rake_to_margins(df, load_margins(), path))
+            weights += f"; largest gap to {margins}: {weighting.max_margin_error * 100:.2f} percentage point"
+        except SurveyError as err:
+            found.append(str(err))
     summary = [
         f"{path}: {len(df)} respondents, {matched} of {len(codebook.variables)} codebook variables matched",
         f"extra variables ignored ({len(extra)}): {', '.join(extra) if extra else 'none'}",
         f"value label differences: {len(labels)} (accept a known one under the variable's bestandslabels in data/codebook.yml)",
-        f"weights: raked to {paths.MARGINS.relative_to(paths.ROOT)} by the build",
+        f"weights: {weights}",
     ]
     return found, summary
 

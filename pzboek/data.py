@@ -14,7 +14,7 @@ from pathlib import Path
 from . import paths
 from .estimates import WeightedSurvey
 from .survey import load_codebook, load_survey, survey_is_standin
-from .weighting import load_margins, rake_to_margins
+from .weighting import file_weights, load_margins, rake_to_margins
 
 PREPARED = "PZBOEK_PREPARED_SURVEY"
 
@@ -25,7 +25,7 @@ def load_weighted_survey(path: Path | None = None) -> WeightedSurvey:
     prepared = os.environ.get(PREPARED)
     if path == paths.survey_path() and prepared and Path(prepared).exists():
         return pickle.loads(Path(prepared).read_bytes())
-    data = load_survey(path)
-    margins = load_margins()
-    return WeightedSurvey(data, rake_to_margins(data, margins), margins, load_codebook(), str(path),
-                          survey_is_standin(path))
+    data, codebook, margins = load_survey(path), load_codebook(), load_margins()
+    weighting = (file_weights(data, margins, codebook.weight_variable, path) if codebook.weight_variable
+                 else rake_to_margins(data, margins, path))
+    return WeightedSurvey(data, weighting, margins, codebook, str(path), survey_is_standin(path))

@@ -83,9 +83,11 @@ class WeightedSurvey:
 
     @cached_property
     def calibration_matrix(self) -> np.ndarray:
-        """Dummies of every raking category (first category of each dimension left out) plus a constant."""
+        """Dummies of every raking category (first category of each dimension left out) plus a constant. With the
+        delivery's own weights only the constant: treated as fixed weights, no precision is credited to a
+        calibration the book did not do."""
         constant = np.ones((len(self.data), 1))
-        if not self.margins:
+        if not self.margins or self.weighting.source:  # the file's own weights: how they were made is unknown
             return constant
         frame = weighting_frame(self.data, self.margins)
         dummies = pd.get_dummies(frame.astype("category"), drop_first=True, dtype=float)
@@ -127,7 +129,7 @@ class WeightedSurvey:
         if not match or match[1] not in self.data:
             raise SurveyError(f"{self.path}: subgroup '{spec}' does not name a survey variable and a value")
         variable, op, value = match.groups()
-        if variable in self.codebook.variables and (problem := self.codebook.subgroup_problem(variable, op, int(value))):
+        if self.codebook and variable in self.codebook.variables and (problem := self.codebook.subgroup_problem(variable, op, int(value))):
             raise SurveyError(f"subgroup '{spec}': {problem}")
         return _OPS[op](self.data[variable].to_numpy(), float(value))
 

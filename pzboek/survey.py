@@ -73,6 +73,7 @@ class Codebook:
     variables: dict[str, Variable]
     questions: dict[str, str]
     id_variable: str
+    weight_variable: str | None = None  # the file's own weight (`gewicht`); None: raked to the margins
 
     def __getitem__(self, name: str) -> Variable:
         return self.variables[name]
@@ -125,7 +126,7 @@ def load_codebook(path: Path = paths.CODEBOOK) -> Codebook:
         )
     if id_variable is None:
         raise SurveyError(f"{path}: no variable with soort: id")
-    return Codebook(variables, raw["vragen"], id_variable)
+    return Codebook(variables, raw["vragen"], id_variable, raw.get("gewicht") or None)
 
 
 def read_sav(path: Path) -> tuple[pd.DataFrame, object]:
@@ -211,7 +212,34 @@ def problems(df: pd.DataFrame, codebook: Codebook, path: Path) -> list[str]:
                     f"{path}: variable '{var.name}' is {column[row]:g} for respondent {ids[row]:.0f}, "
                     f"but {source} {df[source][row]:g} belongs to {var.name} {mapping.get(int(df[source][row]))}"
                 )
-    return found
+    return found + weight_problems(df, codebook, path)
+
+
+# A delivery's weights sum to its number of respondents (mean 1) or to the population it stands for: Dutch adults,
+# about 13.9 million in July 2019 (CBS StatLine 03759ned); anything else is not a weight the book can read.
+POPULATION_TOTAL = (12_000_000, 16_000_000)
+MEAN_ONE = (0.98, 1.02)
+
+
+def weight_problems(df: pd.DataFrame, codebook: Codebook, path: Path) -> list[str]:
+    """The file's own weight variable (codebook `gewicht`), when named: present, positive for everyone, and a
+    plausible total."""
+    name = codebook.weight_variable
+    if not name:
+        return []
+    if name not in df.columns:
+        return [f"{path}: weight variable '{name}' (gewicht in data/codebook.yml) is missing in the file"]
+    weights = pd.to_numeric(df[name], errors="coerce")
+    bad = weights[~(weights > 0)]
+    if len(bad):
+        row = bad.index[0]
+        return [f"{path}: weight variable '{name}' is {df[name][row]} for respondent {df[codebook.id_variable][row]:.0f}; "
+                f"every weight must be a positive number"]
+    mean, total = weights.mean(), weights.sum()
+    if not (MEAN_ONE[0] <= mean <= MEAN_ONE[1] or POPULATION_TOTAL[0] <= total <= POPULATION_TOTAL[1]):
+        return [f"{path}: weight variable '{name}' sums to {total:,.1f}, neither the number of respondents ({len(df)}) "
+                f"nor the adult population (12 to 16 million)"]
+    return []
 
 
 def validate(df: pd.DataFrame, codebook: Codebook, path: Path, meta=None) -> None:
@@ -225,7 +253,7 @@ def validate(df: pd.DataFrame, codebook: Codebook, path: Path, meta=None) -> Non
 def extra_variables(df: pd.DataFrame, codebook: Codebook) -> list[str]:
     """The file's variables that the codebook does not know (an agency's weight, paradata, other reports'
     questions): ignored, and listed by the check."""
-    return [name for name in df.columns if name not in codebook.variables]
+    return [name for name in df.columns if name not in codebook.variables and name != codebook.weight_variable]
 
 
 def _asked(df: pd.DataFrame, var: Variable) -> pd.Series:
@@ -241,4 +269,5 @@ def load_survey(path: Path | None = None) -> pd.DataFrame:
     codebook = load_codebook()
     df, meta = read_sav(path)
     validate(df, codebook, path, meta)
-    return df[list(codebook.variables)]  # variables outside the codebook are ignored (extra_variables)
+    kept = [*codebook.variables, *([codebook.weight_variable] if codebook.weight_variable else [])]
+    return df[kept]  # variables outside the codebook are ignored (extra_variables)

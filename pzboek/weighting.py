@@ -59,8 +59,9 @@ def load_margins(path: Path = paths.MARGINS) -> tuple[Margin, ...]:
     return tuple(margins)
 
 
-def weighting_frame(survey: pd.DataFrame, margins: tuple[Margin, ...]) -> pd.DataFrame:
-    """The raking dimensions per respondent, age groups derived from age in years."""
+def weighting_frame(survey: pd.DataFrame, margins: tuple[Margin, ...], source: Path | str = "the survey file") -> pd.DataFrame:
+    """The raking dimensions per respondent, age groups derived from age in years. A category the margins weight
+    to that has no respondent is the survey file's fault (`source`), not the margins'."""
     frame = {}
     for margin in margins:
         column = survey[margin.source_variable]
@@ -71,7 +72,9 @@ def weighting_frame(survey: pd.DataFrame, margins: tuple[Margin, ...]) -> pd.Dat
             column = bins
         frame[margin.dimension] = column.astype(int)
         if empty := sorted(set(margin.shares) - set(frame[margin.dimension])):
-            raise SurveyError(f"{paths.MARGINS}: '{margin.dimension}' category {empty[0]} has no respondents to weight")
+            raise SurveyError(f"{source}: no respondent is in '{margin.dimension}' category {empty[0]} (variable "
+                              f"'{margin.source_variable}'), which {paths.MARGINS} weights to "
+                              f"{margin.shares[empty[0]]:.1%}; the file cannot be weighted")
     return pd.DataFrame(frame, index=survey.index)
 
 
@@ -80,6 +83,7 @@ class Weighting:
     weights: pd.Series
     max_margin_error: float  # largest absolute gap between a weighted margin and its target (share)
     converged: bool
+    source: str | None = None  # the file's own weight variable; None: raked to the margins by the book
 
     @property
     def n(self) -> int:
@@ -100,9 +104,22 @@ class Weighting:
         return float(self.weights.min()), float(self.weights.max())
 
 
-def rake_to_margins(survey: pd.DataFrame, margins: tuple[Margin, ...]) -> Weighting:
+def _margin_error(weights: pd.Series, frame: pd.DataFrame, margins: tuple[Margin, ...]) -> float:
+    return max(abs(weights[frame[m.dimension] == code].sum() / weights.sum() - share)
+               for m in margins for code, share in m.shares.items())
+
+
+def file_weights(survey: pd.DataFrame, margins: tuple[Margin, ...], variable: str, source: Path | str) -> Weighting:
+    """The delivery's own weights (checked by survey.weight_problems), scaled to mean 1; how far they are from the
+    margins is reported, not corrected."""
+    weights = survey[variable].astype(float)
+    weights = (weights / weights.mean()).rename("gewicht")
+    return Weighting(weights, _margin_error(weights, weighting_frame(survey, margins, source), margins), True, variable)
+
+
+def rake_to_margins(survey: pd.DataFrame, margins: tuple[Margin, ...], source: Path | str = "the survey file") -> Weighting:
     """Raking (iterative proportional fitting) with trimming; weights have mean 1."""
-    frame = weighting_frame(survey, margins)
+    frame = weighting_frame(survey, margins, source)
     targets = {m.dimension: {code: share * 100 for code, share in m.shares.items()} for m in margins}
     scheme = weightipy.scheme_from_dict(
         targets, name="pz", rim_params={"cap": WEIGHT_CAP, "max_iterations": 1000, "convcrit": 1e-6}
@@ -111,10 +128,6 @@ def rake_to_margins(survey: pd.DataFrame, margins: tuple[Margin, ...]) -> Weight
     with contextlib.redirect_stdout(log):  # weightipy prints its convergence messages
         weights = weightipy.weight(frame, scheme).to_numpy(dtype=float)
     weights = pd.Series(weights / weights.mean(), index=survey.index, name="gewicht")
-    error = max(
-        abs(weights[frame[m.dimension] == code].sum() / weights.sum() - share)
-        for m in margins
-        for code, share in m.shares.items()
-    )
+    error = _margin_error(weights, frame, margins)
     converged = error <= MAX_MARGIN_ERROR and "did not occur" not in log.getvalue()
     return Weighting(weights, float(error), converged)

@@ -99,3 +99,9 @@ def test_equal_paths_are_one_setting(monkeypatch):
     assert inputs.digest("results") == relative
     monkeypatch.delenv("PZ_SURVEY")
     assert inputs.digest("results") == relative  # the stand-in, named or not
+
+
+def test_a_file_the_build_could_not_weight_fails_the_check_naming_the_file(write_variant):
+    nobody_in_noord = write_variant(lambda d: d[d["landsdeel"] != 1].reset_index(drop=True))
+    result = check(nobody_in_noord)
+    assert result.returncode == 1 and result.stderr.startswith(f"error: {nobody_in_noord}: no respondent is in 'landsdeel'")

@@ -40,10 +40,12 @@ def test_weights_are_trimmed_at_the_cap(survey):
     assert weighting.weights.mean() == pytest.approx(1)
 
 
-def test_margin_category_without_respondents_is_an_error(survey):
+def test_margin_category_without_respondents_blames_the_survey_file(survey):
+    """A file without anyone in Noord cannot be weighted: the survey file is at fault, not data/margins.yml."""
     data = survey.data[survey.data["landsdeel"] != 1]
-    with pytest.raises(SurveyError, match="'landsdeel' category 1 has no respondents"):
-        rake_to_margins(data, load_margins())
+    with pytest.raises(SurveyError, match=r"^levering\.sav: no respondent is in 'landsdeel' category 1 \(variable "
+                                          r"'landsdeel'\), which .*margins\.yml weights to 10\.0%"):
+        rake_to_margins(data, load_margins(), "levering.sav")
 
 
 def test_margins_file_records_source_and_kind():
@@ -51,3 +53,51 @@ def test_margins_file_records_source_and_kind():
         assert margin.kind in {"bron", "afgeleid", "proxy"}
         assert margin.source and margin.reference_date
         assert sum(margin.shares.values()) == pytest.approx(1)
+
+
+def _with_weight_variable(raw_standin, weights):
+    from dataclasses import replace
+
+    from pzboek.survey import load_codebook
+
+    return raw_standin.assign(weegfactor=weights), replace(load_codebook(), weight_variable="weegfactor")
+
+
+@pytest.mark.parametrize("weights, message", [
+    (None, "weight variable 'weegfactor' (gewicht in data/codebook.yml) is missing in the file"),
+    (lambda n: np.r_[0.0, np.ones(n - 1)], "weight variable 'weegfactor' is 0.0 for respondent"),
+    (lambda n: np.r_[-1.0, np.ones(n - 1)], "is -1.0 for respondent"),
+    (lambda n: np.r_[np.nan, np.ones(n - 1)], "is nan for respondent"),
+    (lambda n: np.full(n, 3.0), "sums to 3,012.0, neither the number of respondents (1004) nor the adult population"),
+])
+def test_a_bad_weight_variable_is_one_line(raw_standin, weights, message, tmp_path):
+    from pzboek.survey import weight_problems
+
+    data, codebook = _with_weight_variable(raw_standin, weights(len(raw_standin)) if weights else 1.0)
+    if weights is None:
+        data = data.drop(columns="weegfactor")
+    found = weight_problems(data, codebook, tmp_path / "levering.sav")
+    assert len(found) == 1 and found[0].startswith(f"{tmp_path / 'levering.sav'}: ") and message in found[0], found
+
+
+def test_the_files_own_weights_replace_raking_and_the_verantwoording_says_so(raw_standin, tmp_path):
+    """Weights summing to the adult population are used as delivered (scaled to mean 1), their gap to the margins
+    reported; the variance treats them as fixed; the Verantwoording names the variable instead of raking."""
+    from pzboek import appendix
+    from pzboek.estimates import WeightedSurvey
+    from pzboek.survey import weight_problems
+    from pzboek.weighting import file_weights, load_margins
+
+    rng = np.random.default_rng(1)
+    delivered = rng.uniform(0.5, 2.0, len(raw_standin))
+    data, codebook = _with_weight_variable(raw_standin, delivered / delivered.sum() * 13_900_000)
+    assert weight_problems(data, codebook, tmp_path / "levering.sav") == []
+    weighting = file_weights(data, load_margins(), "weegfactor", tmp_path / "levering.sav")
+    assert weighting.source == "weegfactor" and weighting.weights.mean() == pytest.approx(1.0)
+    assert np.allclose(weighting.weights, delivered / delivered.mean())
+    assert weighting.max_margin_error > 0.01  # random weights miss the margins, and that is reported, not fixed
+    survey = WeightedSurvey(data, weighting, load_margins(), codebook, str(tmp_path / "levering.sav"))
+    assert survey.calibration_matrix.shape[1] == 1  # no calibration credited
+    text = appendix.weighting_text(survey)
+    assert "eigen weegfactor (de variabele `weegfactor`)" in text["weging_methode"] and "raking" not in " ".join(text.values())
+    assert "vaste gewichten" in text["variantie_methode"]
