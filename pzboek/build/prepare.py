@@ -120,26 +120,24 @@ def write_assets(survey) -> None:
 
 def build_lock() -> None:
     """One build at a time in _build: builds share the executed-notebook cache, the doctrees and the site, and
-    two jupyter-cache processes on one cache crash. An fcntl lock on _build/.lock, held until this process
-    ends (the system releases it if the process dies); a second build says it waits, then waits. A process
-    started by the holder (PZBOEK_BUILD_LOCK) does not wait for its parent. Without fcntl (Windows) builds
-    are not serialised."""
+    two jupyter-cache processes on one cache crash. A lock on _build/.lock (filelock: the system's file lock on
+    Linux, macOS and Windows alike), held until this process ends (the system releases it if the process dies);
+    a second build says it waits, then waits. A process started by the holder (PZBOEK_BUILD_LOCK) does not wait
+    for its parent."""
+    from filelock import FileLock, Timeout
+
     lock = BUILD / ".lock"
-    try:
-        import fcntl
-    except ImportError:
-        return
     if os.environ.get(LOCK_HELD) == str(lock):
         return
     BUILD.mkdir(exist_ok=True)
-    handle = open(lock, "a")  # kept open, so locked, for the life of the process
+    held = FileLock(lock)
     try:
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
+        held.acquire(timeout=0)
+    except Timeout:
         print(f"waiting for another build in {BUILD} to finish", file=sys.stderr, flush=True)
-        fcntl.flock(handle, fcntl.LOCK_EX)
+        held.acquire()
     os.environ[LOCK_HELD] = str(lock)
-    build_lock.handle = handle
+    build_lock.held = held  # kept, so locked, for the life of the process
 
 
 def prepare(cache_dir: Path, executor: str, timeout: int) -> BuildState:
