@@ -214,6 +214,21 @@
       if (grouped) top += L.rijruimte;
     });
     var height = Math.ceil(top - (grouped ? L.rijruimte + L.staafruimte + 2 : L.rijruimte));
+    // The legend of how values are drawn, below the plot, as the chapters' figures have it (charts.provenance_legend):
+    // one row per marked level that occurs in this view.
+    var kinds = Object.keys(data.niveaus).filter(function (letter) {
+      return data.noten[letter] && bars.some(function (b) { return !b.leeg && b.niveau === data.niveaus[letter]; });
+    });
+    var legend = [];
+    kinds.forEach(function (letter, i) {
+      var rowY = height + L.legendaruimte + i * L.legendarij + 6, row = { values: [{ tekst: data.legenda[letter] }] };
+      legend.push(
+        { data: row, mark: { type: "square", size: 160, color: L.kleur, stroke: L.kleur, strokeWidth: 1.5, opacity: 1,
+                             fillOpacity: L.dekking[letter], strokeDash: L.streep[letter] },
+          encoding: { x: { value: 7 }, y: { value: rowY } } },
+        { data: row, mark: { type: "text", align: "left", baseline: "middle" },
+          encoding: { x: { value: 22 }, y: { value: rowY }, text: { field: "tekst" } } });
+    });
     var x = { field: "percentage", type: "quantitative", axis: null,
               scale: { domain: [0, 100], range: [column, { expr: "width - " + L.waarderuimte }] } };
     var xAt = function (field) { return { field: field, type: "quantitative", axis: null, scale: x.scale }; };
@@ -223,7 +238,7 @@
        { field: "herkomst", title: "Herkomst" }]);
     var filled = [{ filter: "!datum.leeg" }];
     return {
-      width: inner, height: height, padding: L.marge,
+      width: inner, height: height + (kinds.length ? L.legendaruimte + kinds.length * L.legendarij : 0), padding: L.marge,
       description: caption(q, s) + ". Staafdiagram met 95%-intervallen; de tabel eronder geeft dezelfde cijfers.",
       config: { font: L.lettertype, background: "transparent", aria: false, view: { stroke: null },
                 text: { color: ink, fontSize: L.lettergrootte } },
@@ -246,7 +261,7 @@
         return { data: { values: labels }, transform: [{ filter: { field: "align", equal: align } }],
                  mark: { type: "text", align: align, baseline: "top", lineHeight: lh, lineBreak: "\n" },
                  encoding: { x: { field: "x", type: "quantitative", scale: null }, y: y("y"), text: { field: "regels" } } };
-      }))
+      }), legend)
     };
   }
 

@@ -16,7 +16,7 @@ from . import dutch
 from .charts import FONT_SIZE, PADDING, SERIES_COLOURS, TEXT_COLOUR, VALUE_ROOM, Figure, html_table
 from .fonts import FAMILY
 from .estimates import MAX_RELATIVE_WIDTH, MAX_WIDTH, MIN_EFFECTIVE_N, MIN_N, SUPPRESSED, WeightedSurvey
-from .provenance import GENERATED, LEVELS, PROVENANCE, level_of_source, value_level
+from .provenance import APPROXIMATED, GENERATED, LEVELS, PROVENANCE, TEXT, level_of_source, value_level
 from .survey import Variable
 from .published import load_comparisons, load_errata, load_published
 from .weighting import WEIGHT_CAP
@@ -168,15 +168,17 @@ def _date(text: str):
 
 def composition(survey: WeightedSurvey) -> str:
     frame = survey.composition()
-    if survey.standin:
-        frame = frame.rename(columns={"Steekproef ongewogen": "Vervangend bestand, ongewogen",
-                                      "Steekproef gewogen": "Vervangend bestand, gewogen"})
-        note = ('<p class="pz-noot">De steekproefkolommen beschrijven het vervangende bestand van deze uitgave, '
-                "niet het panel van I&amp;O Research: hoe dat panel was samengesteld en gewogen, vermeldt het "
-                "rapport niet.</p>")
-    else:
-        note = ""
-    return html_table(frame, "Samenstelling: ongewogen steekproef, gewogen steekproef en bevolking") + note
+    if not survey.standin:
+        return html_table(frame, "Samenstelling: ongewogen steekproef, gewogen steekproef en bevolking")
+    # the generated sample's make-up is the generator's (marked); weighted it equals the population by construction
+    unweighted = "Vervangend bestand, ongewogen"
+    frame = frame.rename(columns={"Steekproef ongewogen": unweighted, "Steekproef gewogen": "Vervangend bestand, gewogen"})
+    frame[unweighted] = frame[unweighted].map(PROVENANCE[GENERATED].value.format)
+    note = ('<p class="pz-noot">De steekproefkolommen beschrijven het vervangende bestand van deze uitgave, '
+            "niet het panel van I&amp;O Research: hoe dat panel was samengesteld en gewogen, vermeldt het "
+            f"rapport niet. {html.escape(PROVENANCE[GENERATED].note)}</p>")
+    return html_table(frame, "Samenstelling: ongewogen steekproef, gewogen steekproef en bevolking",
+                      [{unweighted: GENERATED}] * len(frame)) + note
 
 
 def weight_figure(survey: WeightedSurvey) -> Figure:
@@ -250,6 +252,8 @@ def provenance_lines(var: Variable, codebook) -> list[str]:
     if var.filter:
         lines.append("Gesteld aan wie " + " en ".join(f"bij ‘{codebook[k].label}’ antwoordde: {codebook[k].values[v]}"
                                                        for k, v in var.filter.items()) + ".")
+    if var.reading:
+        lines.append(var.reading)
     return lines
 
 
@@ -298,12 +302,15 @@ def codebook_sections(survey: WeightedSurvey) -> list[tuple[str, str]]:
             for code, label in var.values.items():
                 level = found[code]
                 share = w[column == code].sum() / w[asked].sum()
+                named = code in var.answers_in_report or level in (TEXT, APPROXIMATED)  # its value is printed
                 row = {"Code": code, "Antwoord": label + (" (ontbrekend)" if code in var.missing else ""),
-                       "Antwoord genoemd in het rapport": "ja" if code in var.answers_in_report else "nee (deze uitgave)"}
+                       "Antwoord genoemd in het rapport": "ja" if named else "nee (deze uitgave)"}
                 if not survey.standin:
                     row["Aantal (ongewogen)"] = dutch.getal(int((column == code).sum()))
-                row["Percentage (gewogen)"] = (PROVENANCE[level].value.format(dutch.procent(share, 1)) if level in PROVENANCE
-                                               else dutch.procent(share, 1) if level else "–")
+                # a report's value as the report prints it: the stand-in's tenths are the generator's
+                shown = dutch.procent(share, 0 if survey.standin and level in PROVENANCE else 1)
+                row["Percentage (gewogen)"] = (PROVENANCE[level].value.format(shown) if level in PROVENANCE
+                                               else shown if level else "–")
                 row["Herkomst van het percentage"] = (RAKED_NOTE if level == "weging" else PROVENANCE[level].legend if level
                                                       else "niet getoond: gegenereerd")
                 rows.append(row)

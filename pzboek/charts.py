@@ -252,10 +252,11 @@ def _cell(text: str, level: str | None) -> str:
 
 def html_table(frame: pd.DataFrame, caption: str, levels=None) -> str:
     """An accessible HTML table (caption, column headers) of already formatted values; `levels`, one per row, puts
-    each row's provenance level (pzboek/provenance.py) on its cells as data-herkomst."""
+    each row's provenance level (pzboek/provenance.py) on its cells as data-herkomst (a dict: per column)."""
     head = "".join(f'<th scope="col">{html.escape(str(c))}</th>' for c in frame.columns)
     levels = list(levels) if levels is not None else [None] * len(frame)
-    body = "".join("<tr>" + "".join(_cell(str(v), level) for v in row) + "</tr>"
+    body = "".join("<tr>" + "".join(_cell(str(v), level.get(c) if isinstance(level, dict) else level)
+                                    for c, v in zip(frame.columns, row)) + "</tr>"
                    for row, level in zip(frame.itertuples(index=False), levels))
     return (f'<table class="pz-tabel"><caption>{html.escape(caption)}</caption>'
             f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")

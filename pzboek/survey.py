@@ -60,6 +60,7 @@ class Variable:
     in_report: str | None = None  # the phrase with which the report names this item; None: this edition's
     answers_in_report: frozenset[int] = frozenset()  # answer codes whose category the report names
     file_labels: dict[int, str] | None = None  # labels the delivered file may carry instead (bestandslabels)
+    reading: str | None = None  # how this edition reads the report's words on this item (lezing)
 
 
 def _as_tuple(value) -> tuple[int, ...]:
@@ -123,6 +124,7 @@ def load_codebook(path: Path = paths.CODEBOOK) -> Codebook:
             in_report=spec.get("in_rapport"),
             answers_in_report=frozenset(spec.get("antwoorden_in_rapport", ())),
             file_labels={int(k): str(v) for k, v in (spec.get("bestandslabels") or {}).items()} or None,
+            reading=spec.get("lezing"),
         )
     if id_variable is None:
         raise SurveyError(f"{path}: no variable with soort: id")

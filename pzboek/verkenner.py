@@ -105,12 +105,15 @@ def group_test(survey: WeightedSurvey, var, split: Breakdown, found: dict) -> li
     of the printed numbers (compare_within_rounding, as chapter 4); with a real file the whole distribution."""
     if survey.standin:
         for code, estimates in found.items():
-            printed = all(e is not None and value_level(var.name, code, g, True) == TEXT
-                          for e, g in zip(estimates, split.members))
-            if printed:
-                r = survey.compare_within_rounding(var.name, (code,), list(split.members), [e.percent for e in estimates])
+            printed = [(e, g, label) for e, g, label in zip(estimates, split.members, split.groups)
+                       if e is not None and value_level(var.name, code, g, True) == TEXT]
+            if len(printed) >= 2:
+                r = survey.compare_within_rounding(var.name, (code,), [g for _, g, _ in printed],
+                                                   [e.percent for e, _, _ in printed])
+                groups = "" if len(printed) == len(split.members) else \
+                    f" ({' en '.join(label for _, _, label in printed)}: de groepen waarvoor het rapport een getal noemt)"
                 return [f"{dutch.p_waarde(r.p_low)}–{dutch.p_waarde(r.p_high)}", verdict(r.p_low, r.p_high),
-                        f"‘{var.values[code]}’, over de afronding van de percentages die het rapport noemt"]
+                        f"‘{var.values[code]}’{groups}, over de afronding van de percentages die het rapport noemt"]
         return None
     test = survey.compare_distributions(var.name, list(split.members))
     return None if test is None else [dutch.p_waarde(test.p_value), verdict(test.p_value, test.p_value), "alle antwoorden"]
@@ -161,6 +164,7 @@ def chart_layout() -> dict:
     return {
         "lettergrootte": charts.FONT_SIZE, "regelhoogte": charts.LINE_HEIGHT, "staaf": charts.GROUP_BAR,
         "staafruimte": charts.BAR_GAP, "rijruimte": charts.ROW_GAP, "waarderuimte": charts.VALUE_ROOM,
+        "legendaruimte": charts.LEGEND_GAP, "legendarij": charts.LEGEND_ROW,
         "labelruimte": charts.LABEL_GAP, "marge": charts.PADDING, "labelkolom": charts.WIDE.labels,
         "kleur": charts.SERIES_COLOURS[0], "tekst": charts.TEXT_COLOUR, "lettertype": charts.fonts.FAMILY,
         "dekking": {p.letter: p.opacity for p in PROVENANCE.values()},

@@ -128,6 +128,9 @@ def test_repository_edit_and_issue_links_come_from_the_repository_setting(built_
     # Dutch words only on the buttons
     for english in ["Suggest edit", "Open issue", ">Repository<", "Source repositor", "Issue on page"]:
         assert english not in page, english
+    for calque in ["Bronopslagplaats", "Open een probleem"]:  # the theme's own Dutch, which locale/ replaces
+        assert calque not in page, calque
+    assert 'title="Broncode"' in page and 'title="Probleem melden"' in page
     for dutch in ['aria-label="Broncode en opmerkingen"', ">Broncode<", ">Wijziging voorstellen<", ">Probleem melden<"]:
         assert dutch in page, dutch
     # the one setting: no other place in the configuration names the repository

@@ -150,8 +150,12 @@ def _translations_before_highlight(scripts: list) -> list:
 
 
 def _booktheme_dutch(app) -> None:
-    """sphinx-book-theme's Dutch catalog lacks the repository buttons' words: locale/nl/LC_MESSAGES/booktheme.po
-    adds them (compiled here; Sphinx itself compiles only the 'sphinx' catalog)."""
+    """sphinx-book-theme 1.3's Dutch catalog lacks the repository buttons' words and renders two as calques
+    ("Bronopslagplaats", "Open een probleem"): locale/nl/LC_MESSAGES/booktheme.po (compiled here; Sphinx compiles
+    only the 'sphinx' catalog) comes first, the theme's catalog fills the rest. Sphinx 7.4 merges a second catalog
+    of one name as a fallback of the first, and the theme registered its own in its setup, so ours is put in front
+    of it in sphinx.locale.translators (tests/test_citation.py fails if the theme's words come back)."""
+    from sphinx import locale as sphinx_locale
     from sphinx.util.i18n import CatalogInfo
 
     locale = Path(app.srcdir) / "locale"
@@ -159,7 +163,10 @@ def _booktheme_dutch(app) -> None:
         catalog = CatalogInfo(str(locale / app.config.language / "LC_MESSAGES"), "booktheme", "utf-8")
         if catalog.is_outdated():
             catalog.write_mo(app.config.language)
+        theme = sphinx_locale.translators.pop(("general", "booktheme"), None)
         app.add_message_catalog("booktheme", str(locale))
+        if theme is not None:
+            sphinx_locale.translators[("general", "booktheme")].add_fallback(theme)
 
 
 ISSUE_TEXT = "title=Issue%20on%20page%20%2F{page}.html&body=Your%20issue%20content%20here."
