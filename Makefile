@@ -4,7 +4,13 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-JB_FLAGS := -W -n --keep-going
+JB_FLAGS := -W -n --keep-going $(if $(VERBOSE),-v,-q)
+# Quiet by default: only what an author must act on (warnings, errors). Sphinx's status goes with -q; Jupyter Book's
+# banner and sphinxext-opengraph's import-time print ("matplotlib is not installed…": social cards are off in
+# _config.yml) are filtered out here, as neither has a setting. VERBOSE=1 shows everything.
+SHELL := /bin/bash
+.SHELLFLAGS := -o pipefail -c
+QUIET := $(if $(VERBOSE),cat,{ grep -v -E '^(Running Jupyter-Book|Source Folder|Config Path|Output Path|matplotlib is not installed|Finished generating HTML|Your book.s HTML pages|You can look at your book|Or paste this line|    (_build/html/|file://)|.*={20,}|$$)' || true;})
 
 .PHONY: book test serve bench standin lock clean
 
@@ -35,8 +41,10 @@ book: _build/html/.built
 
 # (a new environment may draw differently, so it is a prerequisite too)
 _build/html/.built: $(VENV)/.installed
-	$(BIN)/jupyter-book build . $(JB_FLAGS)
-	echo $(SITE_DIGEST) > $@
+	@echo "$(BIN)/jupyter-book build . $(JB_FLAGS)"
+	@$(BIN)/jupyter-book build . $(JB_FLAGS) 2>&1 | $(QUIET)
+	@echo $(SITE_DIGEST) > $@
+	@echo "The site is in _build/html (make serve shows it on http://127.0.0.1:8000)."
 
 test: $(VENV)/.installed
 	$(BIN)/python -m pytest -q
