@@ -157,14 +157,18 @@ def prepare(cache_dir: Path, executor: str, timeout: int) -> BuildState:
     notebooks = [str(nb) for nb in book_notebooks()]
     checked = {}
     # The assets are written by a forked copy of this process, which holds the checked survey, while the
-    # kernels run the notebooks (a thread would not do: vl-convert keeps the GIL while it renders).
-    assets = multiprocessing.get_context("fork").Process(target=lambda: write_assets(checked["survey"]), name="assets")
+    # kernels run the notebooks (a thread would not do: vl-convert keeps the GIL while it renders). Windows has no
+    # fork: there they are written here, after the notebooks (the same files, a few seconds later).
+    forks = "fork" in multiprocessing.get_all_start_methods()
+    assets = multiprocessing.get_context("fork").Process(target=lambda: write_assets(checked["survey"]),
+                                                         name="assets") if forks else None
 
     def check_and_clear() -> None:
         os.environ.pop(PREPARED_SURVEY)  # checked from the files themselves
         checked["survey"] = check_inputs()
         os.environ[PREPARED_SURVEY] = str(PREPARED)
-        assets.start()
+        if assets:
+            assets.start()
         if state.get("digest") != digest:
             cache.clear_cache()
             for nb in notebooks:  # how myst-nb reads a MyST .md notebook
@@ -185,8 +189,9 @@ def prepare(cache_dir: Path, executor: str, timeout: int) -> BuildState:
     failed = [r.uri for r in cache.list_project_records(filter_uris=notebooks) if r.traceback]
     for uri in failed:
         print(f"warning: {uri} failed to execute; the build runs it again and shows the error", file=sys.stderr)
-    assets.join()
-    if assets.exitcode != 0:
+    if not assets:
+        write_assets(checked["survey"])
+    elif assets.join() or assets.exitcode != 0:
         print(f"error: writing the downloads and the Vega libraries into {ASSETS} failed (see above)",
               file=sys.stderr)
         raise SystemExit(1)
