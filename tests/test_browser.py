@@ -907,3 +907,44 @@ def test_search_finds_common_dutch_words(browser, site, word, page):
         assert not page or any(page in href for href in found), found
     finally:
         t.close()
+
+
+def test_every_long_word_of_a_chapter_finds_its_chapter(browser, site, built_book):
+    """Every word of five letters or more in a chapter's text, split and stemmed as the search page does it
+    (splitQuery, the Dutch Stemmer of language_data.js) and looked up by its own Search.performTermsSearch, finds
+    that chapter."""
+    import html as html_lib
+
+    t = Tab(browser, site, viewport={"width": 375, "height": 740})
+    try:
+        t.page.goto(f"{site}search.html", wait_until="load")
+        t.page.wait_for_function("() => typeof Search !== \"undefined\" && Search._index")
+        missing = {}
+        for chapter in sorted((built_book / "chapters").glob("0*.html")):
+            page = chapter.read_text(encoding="utf-8")
+            article = page[page.index('<article class="bd-article">'):page.index("</article>")]
+            text = html_lib.unescape(re.sub(r"<[^>]+>", " ", re.sub(r"<(svg|script|style)\b.*?</\1>", " ", article, flags=re.S)))
+            missing[chapter.stem] = t.page.evaluate("""([text, docname]) => {
+                const stemmer = new Stemmer();  // as Search.query does, then its own lookup (exact, else partial)
+                const found = (term) => Search.performTermsSearch(new Set([term]), new Set()).some(r => r[0] === docname);
+                return [...new Set(splitQuery(text))].filter(w => w.length >= 5 && !/\\d/.test(w)
+                    && !stopwords.includes(w.toLowerCase()) && !found(stemmer.stemWord(w.toLowerCase())));
+            }""", [text, f"chapters/{chapter.stem}"])
+        words = sum(len(re.findall(r"\w{5,}", c.read_text(encoding="utf-8"))) for c in (built_book / "chapters").glob("0*.html"))
+        assert words > 2000 and not any(missing.values()), {k: v for k, v in missing.items() if v}
+    finally:
+        t.close()
+
+
+def test_previous_and_next_are_whole_on_the_narrowest_phone(tab):
+    """At 320 px (WCAG's reflow width) the previous/next links, a phone reader's way on, show their whole titles."""
+    t = tab(viewport={"width": 320, "height": 740}, has_touch=True, is_mobile=True)
+    for path in ["index.html", "chapters/02_maatschappelijk_waardevol_werk.html", "chapters/05_financieren.html",
+                 "chapters/verkenner.html", "chapters/codeboek.html"]:
+        page = t.open(path, live=False)
+        cut = page.evaluate("""() => [...document.querySelectorAll('.prev-next-area a')].flatMap(a => {
+            const r = a.getBoundingClientRect(), title = a.querySelector('.prev-next-title');
+            return (r.left < 0 || r.right > innerWidth || title.scrollWidth > title.clientWidth + 1
+                    || a.scrollWidth > a.clientWidth + 1) ? [title.textContent.trim()] : [];
+        })""")
+        assert page.locator(".prev-next-area a").count() >= 1 and not cut, (path, cut)
