@@ -284,13 +284,17 @@ class Figure:
         specs = "".join(f'<script type="application/json" class="{name}">{_page_json(spec)}</script>'
                         for name, spec in [("pz-spec", self.spec), ("pz-spec-smal", self.narrow_spec)] if spec)
         notes = "".join(f'<p class="pz-noot">{html.escape(n)}</p>' for n in self.notes)
-        links = " · ".join(f'<a href="../downloads/{self.key}.{fmt}" download>{fmt.upper()}</a>' for fmt in DOWNLOAD_FORMATS)
+        # a screen reader moving from control to control hears which figure a toggle or link belongs to
+        which = f"{'figuur ' + self.key.removeprefix('figuur') if self.key.startswith('figuur') else self.caption.lower()}"
+        links = " · ".join(f'<a href="../downloads/{self.key}.{fmt}" download aria-label="{fmt.upper()} van {which}">'
+                           f'{fmt.upper()}</a>' for fmt in DOWNLOAD_FORMATS)
         downloads = f'<p class="pz-downloads">Downloads: {links}</p>' if self.downloads else ""
         return (
             # focusable: a keyboard reaches the chart (and wakes it, pz-charts.js) as a pointer does
             f'<div class="pz-figuur"><div class="pz-chart" tabindex="0">{self._static()}</div>'
             f'{specs}{notes}'
-            f'<details class="pz-tabel-toggle"><summary>Tabel</summary>{html_table(self.table, self.caption, self.levels)}</details>'
+            f'<details class="pz-tabel-toggle"><summary>Tabel<span class="visually-hidden"> bij {html.escape(which)}</span>'
+            f'</summary>{html_table(self.table, self.caption, self.levels)}</details>'
             f"{downloads}</div>"
         )
 
