@@ -4,11 +4,6 @@
 (function () {
   "use strict";
   var NL = { decimal: ",", thousands: ".", grouping: [3], currency: ["€\u00a0", ""] };
-  // Dark-mode colours, each at least 4.5:1 on the theme's dark background.
-  var DARK = {
-    text: "#e6e6e6", muted: "#b0b0b0", grid: "#4a4a4a",
-    series: ["#8ab8f0", "#f0a868", "#8fd694"]
-  };
   var bundle = null;
   var NARROW_UPTO = 600; // px of column: the phone cut, as pz.css shows its static SVG (@container max-width)
 
@@ -31,22 +26,31 @@
     return document.documentElement.dataset.theme === "dark";
   }
 
+  // Every light colour of the spec replaced by its dark counterpart: the map comes with the spec (usermeta.donker,
+  // written by pzboek/charts.py from its one palette; the Verkenner passes the same map).
+  function recolour(value, map) {
+    if (typeof value === "string") return map[value.toLowerCase()] || value;
+    if (Array.isArray(value)) return value.map(function (v) { return recolour(v, map); });
+    if (value && typeof value === "object") {
+      var out = {};
+      Object.keys(value).forEach(function (k) { out[k] = k === "data" ? value[k] : recolour(value[k], map); });
+      return out;
+    }
+    return value;
+  }
+
+  // Tooltips beside the bar they describe, in whichever place keeps them inside the window (vega-tooltip tries
+  // these in order), so on a phone they are not cut off at an edge.
+  function tooltipOptions() {
+    return { theme: isDark() ? "dark" : "light", anchor: "mark", offsetX: 6, offsetY: 6,
+             position: ["top", "bottom", "top-left", "top-right", "bottom-left", "bottom-right", "left", "right"] };
+  }
+
   function themed(spec, width) {
-    var s = JSON.parse(JSON.stringify(spec));
+    var map = (spec.usermeta && spec.usermeta.donker) || {};
+    var s = isDark() ? recolour(spec, map) : JSON.parse(JSON.stringify(spec));
     s.width = Math.max(200, width);
     s.autosize = { type: "fit-x", contains: "padding" };
-    if (isDark()) {
-      var c = s.config = s.config || {};
-      ["axis", "legend", "text", "title"].forEach(function (k) { c[k] = c[k] || {}; });
-      c.title.color = DARK.text;
-      ["labelColor", "titleColor"].forEach(function (k) { c.axis[k] = DARK.text; c.legend[k] = DARK.text; });
-      c.axis.gridColor = DARK.grid; c.axis.domainColor = DARK.muted; c.axis.tickColor = DARK.muted;
-      c.text.color = DARK.text;
-      // swap the series colours in the layers' marks and legend swatches
-      var map = {};
-      ["#1f5fa8", "#b34700", "#2e7d32"].forEach(function (hex, i) { map[hex] = DARK.series[i]; });
-      if (s.layer) s.layer = JSON.parse(JSON.stringify(s.layer).replace(/#1f5fa8|#b34700|#2e7d32/gi, function (m) { return map[m.toLowerCase()]; }));
-    }
     return s;
   }
 
@@ -74,15 +78,27 @@
     });
   }
 
-  // Vega shows tooltips on pointermove only, which a tap does not send: a tap (click) on a bar shows its
-  // tooltip, a tap elsewhere in the chart or Escape hides it. A tap's pointerout comes before its click, so
-  // Vega's own hiding does not undo it.
-  function showTooltip(view, event, item) {
-    view.tooltip().call(view, view._handler, event, item, item && item.tooltip);
+  // Vega shows a tooltip on pointermove, which a tap does not send. Through Vega's own DOM events only (no private
+  // API): a tap (click) on a bar is replayed to it as the pointermove it would have been, so the bar shows its
+  // tooltip; a tap elsewhere in the chart, Escape and scrolling the page send a bar the mouseout that Vega's SVG
+  // renderer hides a tooltip on (a move onto a mark without a tooltip leaves it), so a tooltip never stays over
+  // the text. A tap's own mouseout comes before its click.
+  var BAR = "svg.marks g.mark-rect path";
+  function pointer(target, type, x, y) {
+    var options = { bubbles: true, clientX: x, clientY: y };
+    target.dispatchEvent(type === "mouseout" ? new MouseEvent(type, options) : new PointerEvent(type, options));
   }
-  function tapTooltips(view) {
-    view.addEventListener("click", function (event, item) { showTooltip(view, event, item); });
+  function tapTooltips(container) {
+    container.addEventListener("click", function (event) {
+      if (event.target.closest(BAR)) pointer(event.target, "pointermove", event.clientX, event.clientY);
+      else hideTooltips();
+    });
   }
+  function hideTooltips() {
+    document.querySelectorAll(".pz-live " + BAR + ":first-child").forEach(function (bar) { pointer(bar, "mouseout", 0, 0); });
+  }
+  document.addEventListener("keydown", function (event) { if (event.key === "Escape") hideTooltips(); });
+  window.addEventListener("scroll", hideTooltips, { passive: true });
 
   // One render at a time per figure; a width or theme change during a render is picked up right after it.
   function render(figure) {
@@ -100,15 +116,13 @@
       .catch(function () {}).then(function () {
         // logLevel 1 is vega.Error; the self-hosted bundle exports vegaEmbed but leaves window.vega null.
         return window.vegaEmbed(target, themed(spec, width), {
-          actions: false, renderer: "svg", formatLocale: NL, logLevel: 1,
-          tooltip: { theme: isDark() ? "dark" : "light" }
+          actions: false, renderer: "svg", formatLocale: NL, logLevel: 1, tooltip: tooltipOptions()
         });
       }).then(function (result) {
       return fitMarks(result.view, width).then(function () { return result; });
     }).then(function (result) {
       if (figure.pzView) figure.pzView.finalize();
       dutchAria(target);
-      tapTooltips(result.view);
       figure.pzView = result.view;
       figure.dataset.rendered = key;
       figure.classList.add("pz-live");
@@ -132,19 +146,22 @@
       entries.forEach(function (entry) { render(entry.target.closest(".pz-figuur")); });
     });
     function wake(event) {
-      var figure = event.currentTarget;
+      // a tap announces itself first as a pointerenter of type touch (touchstart comes after)
+      var figure = event.currentTarget, touch = event.touches ? event.touches[0] : event.pointerType === "touch" && event;
       WAKE.forEach(function (type) { figure.removeEventListener(type, wake); });
       loadVega().then(function () {
         figure.pzAwake = true;
-        render(figure);
+        return render(figure);
+      }).then(function () {
         resize.observe(figure.querySelector(".pz-chart"));
+        // the tap that woke the chart shows its tooltip, if the page has not scrolled meanwhile
+        var hit = touch && document.elementFromPoint(touch.clientX, touch.clientY);
+        if (hit && hit.closest(".pz-live " + BAR)) pointer(hit, "pointermove", touch.clientX, touch.clientY);
       }).catch(function (err) { console.warn(err.message); });
     }
     figures.forEach(function (figure) {
       WAKE.forEach(function (type) { figure.addEventListener(type, wake, { passive: true }); });
-    });
-    document.addEventListener("keydown", function (event) {
-      if (event.key === "Escape") figures.forEach(function (f) { if (f.pzView) showTooltip(f.pzView, event, null); });
+      tapTooltips(figure.querySelector(".pz-chart"));
     });
     new MutationObserver(function () { figures.filter(function (f) { return f.pzAwake; }).forEach(render); })
       .observe(document.documentElement, { attributes: true, attributeFilter: ["data-theme"] });
@@ -153,7 +170,7 @@
   // The same rendering for the Verkenner (_static/pz-verkenner.js), which builds its own specs.
   window.pzCharts = {
     loadVega: loadVega, themed: themed, fitMarks: fitMarks, dutchAria: dutchAria, tapTooltips: tapTooltips,
-    showTooltip: showTooltip, isDark: isDark, DARK: DARK, NL: NL, NARROW_UPTO: NARROW_UPTO
+    tooltipOptions: tooltipOptions, isDark: isDark, NL: NL, NARROW_UPTO: NARROW_UPTO
   };
 
   if (document.readyState === "complete") start();

@@ -175,7 +175,7 @@
   // its 95% interval (a line through its end). Ungrouped: answers beside the bars on wide columns, above them on
   // phones. Grouped: each answer as a heading over one bar per group, the groups in a label column.
   function spec(q, s, width) {
-    var dark = window.pzCharts.isDark(), ink = dark ? window.pzCharts.DARK.text : L.tekst;
+    var ink = L.tekst;  // recoloured with the rest in dark mode (pzCharts.themed, usermeta.donker)
     var narrow = width <= window.pzCharts.NARROW_UPTO, grouped = s.id !== NONE;
     var inner = width - 2 * L.marge, names = grouped ? s.groepen : q.antwoorden;
     var widest = Math.ceil(Math.max.apply(null, names.map(textWidth))) + L.labelruimte;
@@ -239,6 +239,7 @@
     var filled = [{ filter: "!datum.leeg" }];
     return {
       width: inner, height: height + (kinds.length ? L.legendaruimte + kinds.length * L.legendarij : 0), padding: L.marge,
+      usermeta: { donker: L.donker },
       description: caption(q, s) + ". Staafdiagram met 95%-intervallen; de tabel eronder geeft dezelfde cijfers.",
       config: { font: L.lettertype, background: "transparent", aria: false, view: { stroke: null },
                 text: { color: ink, fontSize: L.lettergrootte } },
@@ -279,7 +280,7 @@
         target.className = "pz-chart";
         return window.vegaEmbed(target, built, {
           actions: false, renderer: "svg", formatLocale: charts.NL, logLevel: 1,
-          tooltip: { theme: charts.isDark() ? "dark" : "light" }
+          tooltip: charts.tooltipOptions()
         }).then(function (result) {
           // drawn off the page first, then swapped in whole: the page does not jump while Vega lays out
           chart.replaceChildren(target);
@@ -291,7 +292,6 @@
           // the chart repeats the table and is hidden from screen readers: no (English) roles on it either
           ["role", "aria-roledescription", "aria-label"].forEach(function (a) { target.removeAttribute(a); });
           target.setAttribute("aria-hidden", "true");
-          charts.tapTooltips(result.view);
           chart.pzView = result.view;
           root.classList.add("pz-live");
           root.dataset.getekend = state.vraag + "|" + state.naar + "|" + width + (charts.isDark() ? "d" : "l");
@@ -325,9 +325,7 @@
     });
     new ResizeObserver(function () { if (started && chart.clientWidth !== lastWidth) draw(); }).observe(chart);
     new MutationObserver(function () { if (started) draw(); }).observe(document.documentElement, { attributes: true, attributeFilter: ["data-theme"] });
-    document.addEventListener("keydown", function (event) {
-      if (event.key === "Escape" && chart.pzView) window.pzCharts.showTooltip(chart.pzView, event, null);
-    });
+    window.pzCharts.tapTooltips(chart);
     var state = stateFromAddress();
     window.history.replaceState(state, "", window.location.href);
     render(state, true);

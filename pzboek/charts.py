@@ -31,9 +31,13 @@ STANDIN_NOTE = ("Let op: de cijfers komen uit een vervangend, gegenereerd onderz
 UNCERTAIN_MARK = "†"
 UNCERTAIN_NOTE = (f"{UNCERTAIN_MARK} Onzeker: volgens de normen die deze uitgave hanteert (NCHS, zie de Verantwoording) "
                   "te weinig respondenten of een te breed interval; alleen indicatief.")
-# Light-mode palette (WCAG AA: text and bar edges at least 4.5:1 on white); pz-charts.js swaps in the dark one.
+# The one palette. Light (WCAG AA: text and bar edges at least 4.5:1 on white) and, for each light colour, its dark
+# counterpart (at least 4.5:1 on the theme's dark background, #121212): the static SVG switches by CSS inside it
+# (page_svg), the live chart by the map in its spec's usermeta (pz-charts.js), the Verkenner by chart_layout().
 TEXT_COLOUR, MUTED_COLOUR = "#1a1a1a", "#595959"
 SERIES_COLOURS = ["#1f5fa8", "#b34700", "#2e7d32"]
+DARK_COLOURS = {TEXT_COLOUR: "#e6e6e6", MUTED_COLOUR: "#b0b0b0", SERIES_COLOURS[0]: "#8ab8f0",
+                SERIES_COLOURS[1]: "#f0a868", SERIES_COLOURS[2]: "#8fd694"}
 FONT_SIZE, LINE_HEIGHT = 13, 16  # px; all chart text (at the narrowest column a static cut shows in, still >= 11 px)
 BAR, GROUP_BAR, BAR_GAP, ROW_GAP = 18, 14, 2, 10  # px: a single bar, each bar of a group, between them, between rows
 VALUE_ROOM = 40  # px right of the longest possible bar (100%) for its value label
@@ -137,29 +141,40 @@ def provenance_legend(kinds: list[str], plot_height: int) -> list[alt.Chart]:
 
 
 def _place_rows(table: pd.DataFrame, column: int, width: int) -> tuple[pd.DataFrame, pd.DataFrame, int]:
-    """Pixel positions of every bar and every category label; labels wrapped to their room, never cut.
+    """Pixel positions of every bar and every label; labels wrapped to their room, never cut.
 
-    Returns the bars (table with y, y2, midden), the labels (categorie, regels, y) and the plot height. The
-    layout is fixed in pixels top to bottom; only the bars' horizontal scale follows the chart's width."""
+    Returns the bars (table with y, y2, midden), the labels (regels, x, align, y) and the plot height. The layout
+    is fixed in pixels top to bottom; only the bars' horizontal scale follows the chart's width. A grouped figure
+    (Figures 5 and 7) names every bar: each category as a heading over its bars, each group (laag, middelbaar,
+    hoog) in the label column beside its own bar, as the Verkenner draws it, so that no reader depends on telling
+    the colours apart (WCAG 1.4.1 and 1.4.11)."""
     grouped = bool(table["groep"].any())
     # labels above the bars wrap a little short of the cut: a live chart on a 320 px phone is narrower still
-    room = column - LABEL_GAP if column else width - 2 * PADDING - LABEL_GAP
+    room = column - LABEL_GAP if column and not grouped else width - 2 * PADDING - LABEL_GAP
     bars, labels, top = [], [], 0
     for category, rows in table.groupby("categorie", sort=False):
         lines = fonts.wrap(category, room, FONT_SIZE)
         text_height = len(lines) * LINE_HEIGHT
         bar = GROUP_BAR if grouped else BAR
         block = len(rows) * bar + (len(rows) - 1) * BAR_GAP
-        if column:  # label centred beside its bars
+        if grouped:  # heading above, a label per bar beside it
+            height = text_height + 4 + block
+            label_top, bars_top = top, top + text_height + 4
+        elif column:  # label centred beside its bars
             height = max(block, text_height)
             label_top, bars_top = top + (height - text_height) / 2, top + (height - block) / 2
         else:  # label above its bars
             height = text_height + 4 + block
             label_top, bars_top = top, top + text_height + 4
-        labels.append({"categorie": category, "regels": "\n".join(lines), "y": label_top})
+        beside = column and not grouped
+        labels.append({"regels": "\n".join(lines), "x": column - LABEL_GAP + 2 if beside else 0,
+                       "align": "right" if beside else "left", "y": label_top})
         for i, row in enumerate(rows.to_dict("records")):
             y = bars_top + i * (bar + BAR_GAP)
             bars.append({**row, "y": y, "y2": y + bar, "midden": y + bar / 2})
+            if grouped:
+                labels.append({"regels": row["groep"], "x": column - LABEL_GAP + 2, "align": "right",
+                               "y": y + (bar - LINE_HEIGHT) / 2})
         top += height + ROW_GAP
     return pd.DataFrame(bars), pd.DataFrame(labels), int(top - ROW_GAP)
 
@@ -171,7 +186,8 @@ def chart_spec(key: str, table: pd.DataFrame, layout: Layout = WIDE, description
     the report (`key` not in data/figuren.csv) passes its own."""
     grouped = bool(table["groep"].any())
     group_order = list(dict.fromkeys(table["groep"]))
-    column = layout.label_column(table["categorie"])
+    # a grouped figure's label column holds the group names, in every layout (they are short)
+    column = Layout(layout.width, WIDE.labels).label_column(group_order) if grouped else layout.label_column(table["categorie"])
     placed, labels, height = _place_rows(table, column, layout.width)
     tooltip = [
         alt.Tooltip("categorie:N", title="Categorie"),
@@ -185,11 +201,8 @@ def chart_spec(key: str, table: pd.DataFrame, layout: Layout = WIDE, description
     x = alt.X("percentage:Q", axis=None,
               scale=alt.Scale(domain=[0, 100], range=[column, {"expr": f"width - {VALUE_ROOM}"}]))
     base = alt.Chart(placed)
-    colour = (alt.Color("groep:N", sort=group_order, title="Onderwijsniveau",
-                        scale=alt.Scale(range=SERIES_COLOURS),
-                        # swatches as pale as the bars when every bar is drawn alike
-                        legend=alt.Legend(orient="top", symbolOpacity=PROVENANCE[table["bron"].iloc[0]].opacity
-                                          if table["bron"].nunique() == 1 else 1))
+    # every bar is named (_place_rows): the groups' colours need no legend
+    colour = (alt.Color("groep:N", sort=group_order, scale=alt.Scale(range=SERIES_COLOURS), legend=None)
               if grouped else alt.value(SERIES_COLOURS[0]))
     kinds = [k for k in PROVENANCE if (table["bron"] == k).any()]
     by_kind = {"type": "ordinal", "domain": [PROVENANCE[k].legend for k in kinds]}
@@ -204,11 +217,11 @@ def chart_spec(key: str, table: pd.DataFrame, layout: Layout = WIDE, description
     )
     values = base.mark_text(align="left", baseline="middle", dx=4, fontSize=FONT_SIZE).encode(
         x=x, y=alt.Y("midden:Q", scale=None), text="label:N")
-    names = alt.Chart(labels).mark_text(
-        align="right" if column else "left", baseline="top", fontSize=FONT_SIZE, lineHeight=LINE_HEIGHT,
-        lineBreak="\n").encode(x=alt.value(column - LABEL_GAP + 2 if column else 0),
-                                y=alt.Y("y:Q", scale=None), text="regels:N")
-    layers = [bars, values, names]
+    names = [alt.Chart(labels[labels["align"] == align]).mark_text(
+        align=align, baseline="top", fontSize=FONT_SIZE, lineHeight=LINE_HEIGHT, lineBreak="\n").encode(
+        x=alt.X("x:Q", scale=None), y=alt.Y("y:Q", scale=None), text="regels:N")
+        for align in ("left", "right") if (labels["align"] == align).any()]
+    layers = [bars, values, *names]
     explained = kinds if any(PROVENANCE[k].note for k in kinds) else []  # unmarked values need no legend
     if explained:
         layers += provenance_legend(explained, plot_height=height)
@@ -238,6 +251,20 @@ def static_svg(spec: dict, css_class: str = "") -> str:
     label = html.escape(spec.get("description", ""), quote=True)
     attributes = f'role="img" aria-label="{label}"' + (f' class="{css_class}"' if css_class else "")
     return svg.replace("<svg ", f"<svg {attributes} ", 1)
+
+
+# In dark mode the page's static chart takes the dark palette at once, as the live one will: the SVG's own style
+# (valid inside <svg>) recolours vl-convert's fill and stroke attributes.
+DARK_STYLE = "<style>" + "".join(
+    f'html[data-theme="dark"] .pz-chart [{attribute}="{light}"]{{{attribute}:{dark}}}'
+    for light, dark in DARK_COLOURS.items() for attribute in ("fill", "stroke")) + "</style>"
+
+
+def page_svg(spec: dict, css_class: str = "") -> str:
+    """The static chart as a page shows it: static_svg with the dark palette inside (downloads stay light)."""
+    svg = static_svg(spec, css_class)
+    opening = svg.index(">") + 1
+    return svg[:opening] + DARK_STYLE + svg[opening:]
 
 
 # a range ("60,1–73,1%", "4–6 procentpunt", "< 0,001–0,050") is one value: pz.css keeps it on one line
@@ -277,8 +304,8 @@ class Figure:
 
     def _static(self) -> str:
         if self.narrow_spec is None:
-            return static_svg(self.spec)
-        return static_svg(self.spec, "pz-breed") + static_svg(self.narrow_spec, "pz-smal")
+            return page_svg(self.spec)
+        return page_svg(self.spec, "pz-breed") + page_svg(self.narrow_spec, "pz-smal")
 
     def _repr_html_(self) -> str:
         specs = "".join(f'<script type="application/json" class="{name}">{_page_json(spec)}</script>'
@@ -300,8 +327,10 @@ class Figure:
 
 
 def _page_json(spec: dict) -> str:
-    # no "$schema": it is a URL on another host, and vega-embed assumes Vega-Lite without it
-    return json.dumps({k: v for k, v in spec.items() if k != "$schema"}, ensure_ascii=False).replace("</", "<\\/")
+    # no "$schema": it is a URL on another host, and vega-embed assumes Vega-Lite without it; the dark palette
+    # travels in usermeta (ignored by Vega), for pz-charts.js
+    page = {k: v for k, v in spec.items() if k != "$schema"} | {"usermeta": {"donker": DARK_COLOURS}}
+    return json.dumps(page, ensure_ascii=False).replace("</", "<\\/")
 
 
 def build_figure(survey: WeightedSurvey, key: str) -> Figure:

@@ -21,7 +21,7 @@ from IPython.display import Markdown
 
 from . import charts, dutch, paths
 from .appendix import SIGNIFICANCE, UNTESTED_STANDIN, provenance_lines, verdict
-from .charts import NARROW, UNCERTAIN_MARK, UNCERTAIN_NOTE, WIDE, chart_spec, html_table, static_svg
+from .charts import NARROW, UNCERTAIN_MARK, UNCERTAIN_NOTE, WIDE, chart_spec, html_table, page_svg
 from .estimates import FLAGGED, SUPPRESSED, Estimate, WeightedSurvey
 from .provenance import LEVELS, PROVENANCE, TEXT, value_level
 from .published import load_published
@@ -167,6 +167,7 @@ def chart_layout() -> dict:
         "legendaruimte": charts.LEGEND_GAP, "legendarij": charts.LEGEND_ROW,
         "labelruimte": charts.LABEL_GAP, "marge": charts.PADDING, "labelkolom": charts.WIDE.labels,
         "kleur": charts.SERIES_COLOURS[0], "tekst": charts.TEXT_COLOUR, "lettertype": charts.fonts.FAMILY,
+        "donker": charts.DARK_COLOURS,
         "dekking": {p.letter: p.opacity for p in PROVENANCE.values()},
         "streep": {p.letter: p.dash for p in PROVENANCE.values()},
     }
@@ -229,7 +230,7 @@ def first_chart(data: dict) -> str:
     description = (f"{caption(data, item['id'], NO_BREAKDOWN)}. Staafdiagram; "
                    + "; ".join(f"{r.categorie}: {r.label}{PROVENANCE[r.bron].spoken}, 95%-interval {r.interval}"
                                for r in table.itertuples()) + ".")
-    return "".join(static_svg(chart_spec(item["id"], table, layout, description), cut)
+    return "".join(page_svg(chart_spec(item["id"], table, layout, description), cut)
                    for layout, cut in [(WIDE, "pz-breed"), (NARROW, "pz-smal")])
 
 
