@@ -80,7 +80,7 @@
 
   // Vega shows a tooltip on pointermove, which a tap does not send. Through Vega's own DOM events only (no private
   // API): a tap (click) on a bar is replayed to it as the pointermove it would have been, so the bar shows its
-  // tooltip; a tap elsewhere in the chart, Escape and scrolling the page send a bar the mouseout that Vega's SVG
+  // tooltip; a tap anywhere else, Escape and scrolling the page send a bar the mouseout that Vega's SVG
   // renderer hides a tooltip on (a move onto a mark without a tooltip leaves it), so a tooltip never stays over
   // the text. A tap's own mouseout comes before its click.
   var BAR = "svg.marks g.mark-rect path";
@@ -88,12 +88,10 @@
     var options = { bubbles: true, clientX: x, clientY: y };
     target.dispatchEvent(type === "mouseout" ? new MouseEvent(type, options) : new PointerEvent(type, options));
   }
-  function tapTooltips(container) {
-    container.addEventListener("click", function (event) {
-      if (event.target.closest(BAR)) pointer(event.target, "pointermove", event.clientX, event.clientY);
-      else hideTooltips();
-    });
-  }
+  document.addEventListener("click", function (event) {  // a tap on a bar, or anywhere else on the page
+    if (event.target.closest(".pz-live " + BAR)) pointer(event.target, "pointermove", event.clientX, event.clientY);
+    else hideTooltips();
+  });
   function hideTooltips() {
     document.querySelectorAll(".pz-live " + BAR + ":first-child").forEach(function (bar) { pointer(bar, "mouseout", 0, 0); });
   }
@@ -161,7 +159,6 @@
     }
     figures.forEach(function (figure) {
       WAKE.forEach(function (type) { figure.addEventListener(type, wake, { passive: true }); });
-      tapTooltips(figure.querySelector(".pz-chart"));
     });
     new MutationObserver(function () { figures.filter(function (f) { return f.pzAwake; }).forEach(render); })
       .observe(document.documentElement, { attributes: true, attributeFilter: ["data-theme"] });
@@ -169,7 +166,7 @@
 
   // The same rendering for the Verkenner (_static/pz-verkenner.js), which builds its own specs.
   window.pzCharts = {
-    loadVega: loadVega, themed: themed, fitMarks: fitMarks, dutchAria: dutchAria, tapTooltips: tapTooltips,
+    loadVega: loadVega, themed: themed, fitMarks: fitMarks, dutchAria: dutchAria,
     tooltipOptions: tooltipOptions, isDark: isDark, NL: NL, NARROW_UPTO: NARROW_UPTO
   };
 

@@ -325,7 +325,6 @@
     });
     new ResizeObserver(function () { if (started && chart.clientWidth !== lastWidth) draw(); }).observe(chart);
     new MutationObserver(function () { if (started) draw(); }).observe(document.documentElement, { attributes: true, attributeFilter: ["data-theme"] });
-    window.pzCharts.tapTooltips(chart);
     var state = stateFromAddress();
     window.history.replaceState(state, "", window.location.href);
     render(state, true);

@@ -77,7 +77,7 @@ IBM = """async () => {
 # it checks again with the scrollers' gradients lifted for that moment (the shadow is a faint band at the edge; the
 # cover that hides it at the ends is the page's own background colour), and what it still cannot settle fails.
 # Text inside an SVG (the charts) axe never settles ("imgNode"): not counted.
-AXE = """async () => {
+AXE = r"""async () => {
     const checks = {'color-contrast': {options: {ignoreLength: true}}};
     const message = n => { const c = [...n.any, ...n.all, ...n.none].find(c => c.message); return c ? c.message : n.failureSummary; };
     const el = n => document.querySelector(n.target[0]);
@@ -90,13 +90,21 @@ AXE = """async () => {
         .forEach(report('color-contrast', ' (incomplete)'));
     const behind = unsettled.filter(n => why(n) === 'bgGradient');
     if (!behind.length) return out;
+    // what shows through the scroller where neither shadow nor cover lies: the first opaque colour behind it
+    const behindOf = e => {
+        for (let a = e.parentElement; a; a = a.parentElement) {
+            const c = getComputedStyle(a).backgroundColor;
+            if (c !== 'transparent' && !/^rgba\(.*, 0\)$/.test(c)) return c;
+        }
+        return 'white';
+    };
     const lifted = new Map();
     for (const n of behind) {
         for (let e = el(n); e; e = e.parentElement) {
             const style = getComputedStyle(e);
             if (!lifted.has(e) && style.backgroundImage.includes('gradient') && /auto|scroll/.test(style.overflowX)) {
-                lifted.set(e, [e.style.getPropertyValue('background-image'), e.style.getPropertyPriority('background-image')]);
-                e.style.setProperty('background-image', 'none', 'important');
+                lifted.set(e, e.getAttribute('style'));
+                e.style.setProperty('background', behindOf(e), 'important');
             }
         }
     }
@@ -105,7 +113,7 @@ AXE = """async () => {
         again.violations.forEach(r => r.nodes.forEach(report(r.id, ' (behind the scroll shadow)')));
         again.incomplete.forEach(r => r.nodes.forEach(report(r.id, ' (incomplete)')));
     } finally {
-        lifted.forEach(([value, priority], e) => e.style.setProperty('background-image', value, priority));
+        lifted.forEach((style, e) => style === null ? e.removeAttribute('style') : e.setAttribute('style', style));
     }
     return out;
 }"""

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from pzboek.charts import DARK_COLOURS, TEXT_COLOUR
 from tools.browser import BrowserNotFound, find_chromium
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -31,7 +32,7 @@ CHART_PAGES = {
     "chapters/verantwoording.html": ["A2"],  # appendix: histogram of the weights, no downloads
 }
 NO_CHART_PAGES = ["chapters/01_vooraf.html", "index.html"]
-DARK_TEXT = "#e6e6e6"  # pz-charts.js DARK.text
+DARK_TEXT = DARK_COLOURS[TEXT_COLOUR]  # the dark palette of pzboek/charts.py
 TIMEOUT_MS = 10_000
 
 ALL_LIVE = ("() => { const f = document.querySelectorAll('.pz-figuur');"
@@ -402,16 +403,33 @@ def test_table_toggle_opens(live_tabs, path):
 
 @pytest.mark.parametrize("path", ["chapters/05_financieren.html"])
 def test_static_svg_readable_in_dark_mode_without_vega(tab, path):
-    """Dark system setting, and the chart library does not arrive: the static (light-design) SVG must not
-    be dark text on the dark page."""
+    """Dark system setting, and the chart library does not arrive: the static SVG shows the dark palette by
+    itself (its own style), as the live chart would: light text and light bar edges on the dark page, no card."""
     t = tab(color_scheme="dark", block=("/_vega/",))
     page = t.open(path, live=False)
     with page.expect_console_message(lambda m: "pz-charts: could not load" in m.text):
         page.locator(".pz-figuur .pz-chart").first.hover()
     assert page.evaluate("document.documentElement.dataset.theme") == "dark"
-    backgrounds = page.evaluate("""() => Array.from(document.querySelectorAll('.pz-figuur')).map(f => [
-        f.classList.contains('pz-live'), getComputedStyle(f.querySelector('.pz-chart svg')).backgroundColor])""")
-    assert backgrounds and all(not live and bg == "rgb(255, 255, 255)" for live, bg in backgrounds), backgrounds
+    drawn = page.evaluate("""() => Array.from(document.querySelectorAll('.pz-figuur')).map(f => {
+        const svg = [...f.querySelectorAll('.pz-chart svg')].find(s => s.getBoundingClientRect().width > 0);
+        return [f.classList.contains('pz-live'), getComputedStyle(svg).backgroundColor,
+                [...new Set([...svg.querySelectorAll('text')].map(e => getComputedStyle(e).fill))],
+                [...new Set([...svg.querySelectorAll('g.mark-rect path')].map(e => getComputedStyle(e).stroke))]];
+    })""")
+    dark_text = "rgb({}, {}, {})".format(*(int(DARK_TEXT[i:i + 2], 16) for i in (1, 3, 5)))
+    for live, background, texts, edges in drawn:
+        assert not live and background == "rgba(0, 0, 0, 0)" and texts == [dark_text], (live, background, texts)
+        assert edges and all(_contrast(edge, "rgb(18, 18, 18)") >= 3 for edge in edges), edges
+
+
+def _contrast(a: str, b: str) -> float:
+    """WCAG contrast ratio of two CSS rgb() colours."""
+    def luminance(colour: str) -> float:
+        channels = [int(v) / 255 for v in re.findall(r"\d+", colour)[:3]]
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
 
 
 def _switch_to_dark(page):
@@ -747,7 +765,7 @@ def test_tapping_a_bar_shows_its_tooltip_on_screen_and_it_goes_when_the_reader_m
         return !document.elementFromPoint(r.left + r.width / 2, r.top + 4).closest('#vg-tooltip-element'); }""")
     assert not covered, "the tooltip's first line is under another element (the header?)"
     chart_box = chart.bounding_box()
-    page.touchscreen.tap(chart_box["x"] + chart_box["width"] - 3, chart_box["y"] + 3)  # an empty corner of the chart
+    page.touchscreen.tap(chart_box["x"] + chart_box["width"] - 3, chart_box["y"] + chart_box["height"] + 30)  # the text below
     page.wait_for_function(HIDDEN_TOOLTIP)
     bar = _widest_bar(page, 0)
     page.touchscreen.tap(bar["x"], bar["y"])
