@@ -133,10 +133,10 @@
     return figure.pzBusy;
   }
 
-  // The libraries (about 300 KB compressed) load when a reader first reaches for a chart (pointer, touch or
-  // keyboard focus), and that chart turns live: until then the static SVG is the chart, and a page costs a
+  // The libraries (about 300 KB compressed) load when a reader first reaches for a chart (pointer or touch), and
+  // that chart turns live: until then the static SVG is the chart, and a page costs a
   // phone on a slow network no script work for charts nobody touches.
-  var WAKE = ["pointerenter", "touchstart", "focusin"];
+  var WAKE = ["pointerenter", "touchstart"];
   function start() {
     var figures = Array.prototype.slice.call(document.querySelectorAll(".pz-figuur"));
     if (!figures.length) return;

@@ -107,9 +107,9 @@
     });
     root.querySelector(".pz-verkenner-noten").innerHTML = notes.map(function (n) { return '<p class="pz-noot">' + escape(n) + "</p>"; }).join("");
     download(q, s, shown);
-    if (!opening) root.querySelector(".pz-verkenner-status").textContent = "Getoond: ‘" + q.label + "’" +
+    if (!opening) announce("Getoond: ‘" + q.label + "’" +
       (grouped ? ", uitgesplitst naar " + s.label + ". " + (test ? "Verschil tussen de groepen: " + test[1] + "." : data.niet_getoetst)
-        : ", alle respondenten.") + " De tabel staat onder de grafiek.";
+        : ", alle respondenten.") + " De tabel staat onder de grafiek.");
     drawn = state;
     if (!opening) return draw();
     if (written) return wakeOnReach();
@@ -299,13 +299,28 @@
       }).catch(function (err) { console.warn("pz-verkenner: " + (err && err.message || err)); });
   }
 
+  // A screen reader hears a view once the reader stops on it: moving through a list with the arrow keys changes the
+  // view at every step, but only the last one is announced.
+  var announcing = null;
+  function announce(text) {
+    clearTimeout(announcing);
+    announcing = setTimeout(function () { root.querySelector(".pz-verkenner-status").textContent = text; }, 600);
+  }
+
+  // Every change shows its view. The first step through a list with the arrow keys adds one history entry, the
+  // next steps replace it, so Back returns to the view before the list was entered (not ten steps); a choice by
+  // pointer, Enter or leaving the list ends the stepping.
+  var stepping = false, STEP_KEYS = ["ArrowUp", "ArrowDown", "ArrowLeft", "ArrowRight", "PageUp", "PageDown", "Home", "End"];
   function choose(event) {
     if (event) event.preventDefault();
     var state = { vraag: askSelect.value, naar: splitSelect.value };
     if (drawn && state.vraag === drawn.vraag && state.naar === drawn.naar) return;
-    window.history.pushState(state, "", address(state));
+    var step = event && event.type === "change" && lastKey && STEP_KEYS.indexOf(lastKey) >= 0;
+    window.history[step && stepping ? "replaceState" : "pushState"](state, "", address(state));
+    stepping = step;
     render(state);
   }
+  var lastKey = null;
 
   function start() {
     root = document.querySelector(".pz-verkenner");
@@ -317,6 +332,9 @@
     splitSelect = form.querySelector("select[name=naar]");
     chart = root.querySelector(".pz-verkenner-grafiek");
     form.querySelector("fieldset").disabled = false;
+    form.addEventListener("keydown", function (event) { lastKey = event.key; if (event.key === "Enter") stepping = false; });
+    form.addEventListener("pointerdown", function () { lastKey = null; stepping = false; });
+    form.addEventListener("focusout", function () { lastKey = null; stepping = false; });
     form.addEventListener("change", choose);
     form.addEventListener("submit", choose);
     window.addEventListener("popstate", function () {

@@ -317,8 +317,9 @@ class Figure:
                            f'{fmt.upper()}</a>' for fmt in DOWNLOAD_FORMATS)
         downloads = f'<p class="pz-downloads">Downloads: {links}</p>' if self.downloads else ""
         return (
-            # focusable: a keyboard reaches the chart (and wakes it, pz-charts.js) as a pointer does
-            f'<div class="pz-figuur"><div class="pz-chart" tabindex="0">{self._static()}</div>'
+            # not focusable: the chart is one image, its numbers are in the table (the next control), and a focused
+            # chart that does nothing with its keys is a trap of nothing (the tooltips are for pointer and touch)
+            f'<div class="pz-figuur"><div class="pz-chart">{self._static()}</div>'
             f'{specs}{notes}'
             f'<details class="pz-tabel-toggle"><summary>Tabel<span class="visually-hidden"> bij {html.escape(which)}</span>'
             f'</summary>{html_table(self.table, self.caption, self.levels)}</details>'

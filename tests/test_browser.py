@@ -780,16 +780,31 @@ def test_tapping_a_bar_shows_its_tooltip_on_screen_and_it_goes_when_the_reader_m
     assert not t.errors, t.errors
 
 
-def test_keyboard_reaches_a_chart_and_wakes_it(tab):
-    t = tab()
-    page = t.open("chapters/03_overvraagde_overheid.html", live=False)
-    for _ in range(80):
+@pytest.mark.parametrize("width", [1280, 375])
+def test_every_control_shows_where_the_keyboard_is_and_no_chart_traps_it(tab, width):
+    """Tabbing through a chart page: every stop draws a focus ring (outline or box-shadow), the header's buttons
+    included; no chart takes focus (it is one image; its table toggle, the next stop, has the numbers)."""
+    t = tab(viewport={"width": width, "height": 800})
+    page = t.open("chapters/04_organiseren.html", live=False)
+    unmarked, stops = [], []
+    for _ in range(60):
         page.keyboard.press("Tab")
-        if page.evaluate("document.activeElement.classList.contains('pz-chart')"):
-            break
-    else:
-        pytest.fail("no chart in the tab order")
-    page.wait_for_function("() => document.activeElement.closest('.pz-figuur').classList.contains('pz-live')")
+        stop = page.evaluate("""() => { const e = document.activeElement, s = getComputedStyle(e);
+            if (e === document.body) return null;  // past the last control, before the browser's own
+            const ring = (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0) || (s.boxShadow !== 'none'
+                && !/^rgba\(0, 0, 0, 0\)/.test(s.boxShadow));
+            return {name: (e.getAttribute("aria-label") || e.textContent || e.tagName).replace(/\\s+/g, " ").trim().slice(0, 40),
+                    ring, chart: !!e.closest('.pz-chart'), summary: e.tagName === 'SUMMARY'}; }""")
+        if stop is None:
+            continue
+        stops.append(stop)
+        if not stop["ring"]:
+            unmarked.append(stop["name"])
+    assert not unmarked, unmarked
+    assert not any(s["chart"] for s in stops) and any(s["summary"] for s in stops), stops
+    assert page.locator(".pz-chart[tabindex]").count() == 0
+
+
 # ------------------------------------------------------------------------------------------------ tables and print
 
 TABLE_PAGES = ["chapters/04_organiseren.html", "chapters/verantwoording.html", "chapters/codeboek.html"]

@@ -215,8 +215,32 @@ def test_picked_views_show_the_python_estimates(tab, survey):
             assert (len(verdicts) == 1) if (question, breakdown) == ("betalen", "geslacht") else note.startswith("Niet getoetst")
         status = page.locator(".pz-verkenner-status")
         assert status.get_attribute("aria-live") == "polite"
-        assert status.inner_text().startswith(f"Getoond: ‘{survey.codebook[question].label}’")
+        page.wait_for_function("(t) => document.querySelector('.pz-verkenner-status').textContent.startsWith(t)",
+                               arg=f"Getoond: ‘{survey.codebook[question].label}’")
     assert not t.outside, t.outside
+    assert not t.errors, t.errors
+
+
+def test_stepping_through_a_list_with_the_keyboard_is_one_step_back_and_one_announcement(tab):
+    """Arrow keys in the question list show each view as the reader passes it; the history gets one entry for the
+    whole walk (Back returns to where the walk began) and a screen reader hears only the view it stops on."""
+    t = tab()
+    page = _open(t)
+    page.evaluate("""() => { window.heard = []; new MutationObserver(() => heard.push(
+        document.querySelector('.pz-verkenner-status').textContent)).observe(
+        document.querySelector('.pz-verkenner-status'), {childList: true, characterData: true, subtree: true}); }""")
+    page.focus("#pz-vraag")
+    for _ in range(5):
+        page.keyboard.press("ArrowDown")
+    fifth = page.input_value("#pz-vraag")
+    page.wait_for_url(re.compile(rf"\?vraag={fifth}&naar=geen$"))
+    page.wait_for_function("() => heard.length > 0")
+    page.wait_for_timeout(800)
+    heard = page.evaluate("heard")
+    assert len(heard) == 1 and page.locator("#pz-vraag option:checked").inner_text() in heard[0], heard
+    page.go_back()
+    page.wait_for_url(re.compile(r"vraag=uitg_1&naar=geen$|verkenner\.html$"))
+    _drawn(page, "uitg_1", NO_BREAKDOWN)
     assert not t.errors, t.errors
 
 
