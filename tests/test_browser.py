@@ -792,7 +792,7 @@ def test_every_control_shows_where_the_keyboard_is_and_no_chart_traps_it(tab, wi
         stop = page.evaluate("""() => { const e = document.activeElement, s = getComputedStyle(e);
             if (e === document.body) return null;  // past the last control, before the browser's own
             const ring = (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0) || (s.boxShadow !== 'none'
-                && !/^rgba\(0, 0, 0, 0\)/.test(s.boxShadow));
+                && !s.boxShadow.startsWith('rgba(0, 0, 0, 0)'));
             return {name: (e.getAttribute("aria-label") || e.textContent || e.tagName).replace(/\\s+/g, " ").trim().slice(0, 40),
                     ring, chart: !!e.closest('.pz-chart'), summary: e.tagName === 'SUMMARY'}; }""")
         if stop is None:
