@@ -73,6 +73,8 @@
   function dutchAria(target) {
     // the root keeps its Dutch label (the spec's description), not Vega's English role description "visualization"
     target.querySelectorAll("svg").forEach(function (e) { e.removeAttribute("aria-roledescription"); });
+    // vega-embed adds an empty form for signal bindings, which these charts have none of: an unnamed landmark
+    target.querySelectorAll("form.vega-bindings:empty").forEach(function (e) { e.remove(); });
     target.querySelectorAll("svg *").forEach(function (e) {
       ["role", "aria-label", "aria-roledescription"].forEach(function (a) { e.removeAttribute(a); });
     });

@@ -249,8 +249,10 @@ def static_svg(spec: dict, css_class: str = "") -> str:
     """The chart as SVG (nl-NL numbers), one image labelled in Dutch for screen readers, as the live chart is."""
     svg = INNER_ARIA.sub("", vlc.vegalite_to_svg(spec, format_locale="nl-NL"))
     label = html.escape(spec.get("description", ""), quote=True)
-    attributes = f'role="img" aria-label="{label}"' + (f' class="{css_class}"' if css_class else "")
-    return svg.replace("<svg ", f"<svg {attributes} ", 1)
+    svg = svg.replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1)
+    if css_class:  # into vl-convert's own class attribute ("marks"): an element has one
+        svg = svg.replace('class="marks"', f'class="marks {css_class}"', 1)
+    return svg
 
 
 # In dark mode the page's static chart takes the dark palette at once, as the live one will: the SVG's own style

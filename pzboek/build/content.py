@@ -187,6 +187,20 @@ def _depart_citation(self, node):
         self.body.append("</div>\n")
 
 
+def _visit_footnote(self, node):
+    """docutils' footnotes, their group labelled: an <aside> is a complementary landmark, which needs a name."""
+    label_style = self.settings.footnote_references
+    if not isinstance(node.previous_sibling(), type(node)):
+        self.body.append(f'<aside class="footnote-list {label_style}" aria-label="Voetnoten">\n')
+    self.body.append(self.starttag(node, "aside", classes=[node.tagname, label_style], role="doc-footnote"))
+
+
+def _depart_footnote(self, node):
+    self.body.append("</aside>\n")
+    if not isinstance(node.next_node(descend=False, siblings=True), type(node)):
+        self.body.append("</aside>\n")
+
+
 def dutch_search_language():
     """Dutch search whose index stems words as the browser stems the query. Sphinx 7.4's browser stemmer
     (dutch-stemmer.js) is the Porter-style Dutch algorithm, while snowballstemmer 3 made 'dutch' a newer one, so the
@@ -207,6 +221,7 @@ def setup(app) -> None:
     app.add_enumerable_node(AdditionFigure, "toevoeging", html=(_visit_figure, _depart_figure))
     app.add_node(IndexedHTML, html=(_visit_indexed_html, None))
     app.add_node(nodes.citation, override=True, html=(_visit_citation, _depart_citation))
+    app.add_node(nodes.footnote, override=True, html=(_visit_footnote, _depart_footnote))
     app.add_transform(MarkAdditionFigures)
     app.add_transform(FootnotesOutOfAdditions)
     _register_round_citations()
