@@ -33,7 +33,7 @@ UNCERTAIN_NOTE = (f"{UNCERTAIN_MARK} Onzeker: volgens de normen die deze uitgave
                   "te weinig respondenten of een te breed interval; alleen indicatief.")
 # The one palette. Light (WCAG AA: text and bar edges at least 4.5:1 on white) and, for each light colour, its dark
 # counterpart (at least 4.5:1 on the theme's dark background, #121212): the static SVG switches by CSS inside it
-# (page_svg), the live chart by the map in its spec's usermeta (pz-charts.js), the Verkenner by chart_layout().
+# (PALETTE_STYLE), the live chart by the map in its spec's usermeta (pz-charts.js), the Verkenner by chart_layout().
 TEXT_COLOUR, MUTED_COLOUR = "#1a1a1a", "#595959"
 SERIES_COLOURS = ["#1f5fa8", "#b34700", "#2e7d32"]
 DARK_COLOURS = {TEXT_COLOUR: "#e6e6e6", MUTED_COLOUR: "#b0b0b0", SERIES_COLOURS[0]: "#8ab8f0",
@@ -255,18 +255,16 @@ def static_svg(spec: dict, css_class: str = "") -> str:
     return svg
 
 
-# In dark mode the page's static chart takes the dark palette at once, as the live one will: the SVG's own style
-# (valid inside <svg>) recolours vl-convert's fill and stroke attributes.
-DARK_STYLE = "<style>" + "".join(
-    f'html[data-theme="dark"] .pz-chart [{attribute}="{light}"]{{{attribute}:{dark}}}'
-    for light, dark in DARK_COLOURS.items() for attribute in ("fill", "stroke")) + "</style>"
-
-
-def page_svg(spec: dict, css_class: str = "") -> str:
-    """The static chart as a page shows it: static_svg with the dark palette inside (downloads stay light)."""
-    svg = static_svg(spec, css_class)
-    opening = svg.index(">") + 1
-    return svg[:opening] + DARK_STYLE + svg[opening:]
+# The palette as CSS, in each figure beside its chart (an <svg> of its own, so the <style> is valid HTML, and it
+# stays when the chart turns live): in dark mode on screen the static chart takes the dark colours at once, as
+# the live one will; in print every chart, static or live (drawn dark on a dark page), takes the light ones.
+PALETTE_STYLE = (
+    '<svg class="pz-palet" aria-hidden="true" focusable="false" width="0" height="0"><style>'
+    + "@media screen{" + "".join(f'html[data-theme="dark"] .pz-chart [{a}="{light}"]{{{a}:{dark}}}'
+                                for light, dark in DARK_COLOURS.items() for a in ("fill", "stroke")) + "}"
+    + "@media print{" + "".join(f'.pz-chart [{a}="{dark}"]{{{a}:{light}}}'
+                               for light, dark in DARK_COLOURS.items() for a in ("fill", "stroke")) + "}"
+    + "</style></svg>")
 
 
 # a range ("60,1–73,1%", "4–6 procentpunt", "< 0,001–0,050") is one value: pz.css keeps it on one line
@@ -306,8 +304,8 @@ class Figure:
 
     def _static(self) -> str:
         if self.narrow_spec is None:
-            return page_svg(self.spec)
-        return page_svg(self.spec, "pz-breed") + page_svg(self.narrow_spec, "pz-smal")
+            return static_svg(self.spec)
+        return static_svg(self.spec, "pz-breed") + static_svg(self.narrow_spec, "pz-smal")
 
     def _repr_html_(self) -> str:
         specs = "".join(f'<script type="application/json" class="{name}">{_page_json(spec)}</script>'
@@ -321,7 +319,7 @@ class Figure:
         return (
             # not focusable: the chart is one image, its numbers are in the table (the next control), and a focused
             # chart that does nothing with its keys is a trap of nothing (the tooltips are for pointer and touch)
-            f'<div class="pz-figuur"><div class="pz-chart">{self._static()}</div>'
+            f'<div class="pz-figuur">{PALETTE_STYLE}<div class="pz-chart">{self._static()}</div>'
             f'{specs}{notes}'
             f'<details class="pz-tabel-toggle"><summary>Tabel<span class="visually-hidden"> bij {html.escape(which)}</span>'
             f'</summary>{html_table(self.table, self.caption, self.levels)}</details>'

@@ -21,7 +21,7 @@ from IPython.display import Markdown
 
 from . import charts, dutch, paths
 from .appendix import SIGNIFICANCE, UNTESTED_STANDIN, provenance_lines, verdict
-from .charts import NARROW, UNCERTAIN_MARK, UNCERTAIN_NOTE, WIDE, chart_spec, html_table, page_svg
+from .charts import NARROW, UNCERTAIN_MARK, UNCERTAIN_NOTE, WIDE, chart_spec, html_table, static_svg, PALETTE_STYLE
 from .estimates import FLAGGED, SUPPRESSED, Estimate, WeightedSurvey
 from .provenance import LEVELS, PROVENANCE, TEXT, value_level
 from .published import load_published
@@ -230,7 +230,7 @@ def first_chart(data: dict) -> str:
     description = (f"{caption(data, item['id'], NO_BREAKDOWN)}. Staafdiagram; "
                    + "; ".join(f"{r.categorie}: {r.label}{PROVENANCE[r.bron].spoken}, 95%-interval {r.interval}"
                                for r in table.itertuples()) + ".")
-    return "".join(page_svg(chart_spec(item["id"], table, layout, description), cut)
+    return "".join(static_svg(chart_spec(item["id"], table, layout, description), cut)
                    for layout, cut in [(WIDE, "pz-breed"), (NARROW, "pz-smal")])
 
 
@@ -253,7 +253,7 @@ def explorer_html(survey: WeightedSurvey) -> str:
                      for s in data["indelingen"])
     about = "".join(f"<p>{html.escape(line)}</p>" for line in first["herkomst"])
     return (
-        '<div class="pz-verkenner" id="verkenner">'
+        f'<div class="pz-verkenner">{PALETTE_STYLE}'
         # usable once the script runs (pz-verkenner.js enables it); disabled, not hidden, so nothing moves then
         '<form class="pz-verkenner-keuze"><fieldset disabled><legend>Kies wat de Verkenner toont</legend>'
         f'<p><label for="pz-vraag">Vraag</label><select id="pz-vraag" name="vraag">{_options(data)}</select></p>'

@@ -875,6 +875,35 @@ def test_print_shows_every_table_and_no_page_furniture(tab):
     assert not t.errors, t.errors
 
 
+def test_a_page_read_in_dark_mode_prints_light_with_legible_charts(tab):
+    """Printing from dark mode: black text on paper, every chart (a live one drawn dark included) in the light
+    palette, and chart text at least 80% of the body text's size on an A4 page."""
+    t = tab(color_scheme="dark")
+    page = t.open("chapters/04_organiseren.html", live=False)
+    page.locator(".pz-figuur .pz-chart").first.hover()
+    page.wait_for_function("() => document.querySelector('.pz-figuur').classList.contains('pz-live')")
+    page.set_viewport_size({"width": 794, "height": 1123})  # A4 at 96 dpi
+    page.emulate_media(media="print")
+    page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+    printed = page.evaluate("""() => ({
+        charts: [...document.querySelectorAll('.pz-chart svg.marks')].filter(s => s.getBoundingClientRect().width)
+            .map(s => ({texts: [...new Set([...s.querySelectorAll('text')].map(e => getComputedStyle(e).fill))],
+                        size: getComputedStyle(s.querySelector('text')).fontSize,
+                        scale: s.getBoundingClientRect().width / parseFloat(s.getAttribute('width') || s.viewBox.baseVal.width)}))
+    })""")
+    light_text = "rgb({}, {}, {})".format(*(int(TEXT_COLOUR[i:i + 2], 16) for i in (1, 3, 5)))
+    body = page.evaluate("() => [getComputedStyle(document.querySelector('.bd-article p')).color, "
+                         "parseFloat(getComputedStyle(document.querySelector('.bd-article p')).fontSize)]")
+    assert _contrast(body[0], "rgb(255, 255, 255)") >= 7, body
+    assert len(printed["charts"]) == 2
+    for chart in printed["charts"]:
+        assert chart["texts"] == [light_text], chart
+        assert float(chart["size"].removesuffix("px")) * chart["scale"] >= 0.8 * body[1], (chart, body)
+    page.evaluate("window.dispatchEvent(new Event('afterprint'))")
+    assert page.evaluate("document.documentElement.dataset.theme") == "dark"
+    assert not t.errors, t.errors
+
+
 def test_repository_links_in_dutch_with_icons_and_no_outside_request(tab):
     """The header's repository, edit-this-page and issue links (_config.yml repository.url): Dutch names, icons
     drawn from the page's own stylesheet, and nothing fetched from GitHub or a font host when the page loads or the
