@@ -84,17 +84,13 @@
     if (!written) {
       root.querySelector(".pz-verkenner-vraag").innerHTML = q.herkomst.map(function (l) { return "<p>" + escape(l) + "</p>"; }).join("");
       var head = ["Antwoord"].concat(grouped ? ["Groep"] : [], ["Percentage", "95%-interval", nHeader(), "Herkomst"]);
-      root.querySelector(".pz-verkenner-tabel").innerHTML = table(caption(q, s), head, shown.map(function (r) {
+      root.querySelector(".pz-verkenner-tabel > table").outerHTML = table(caption(q, s), head, shown.map(function (r) {
         return [r.antwoord].concat(grouped ? [r.groep] : [], [r.percentage, r.interval, r.n, r.herkomst]);
       }), grouped ? 3 : 2, shown.map(function (r) { return r.niveau; }));
     }
     // one design-based test of the differences between the groups, or the sentence why there is none
     var test = grouped ? q.toetsen[s.id] : null;
     var testBox = root.querySelector(".pz-verkenner-toets");
-    // a region of its own, focusable (it may scroll sideways on a phone), only while it holds the test
-    [["tabindex", "0"], ["role", "region"], ["aria-label", "Toets van de verschillen"]].forEach(function (a) {
-      if (grouped) testBox.setAttribute(a[0], a[1]); else testBox.removeAttribute(a[0]);
-    });
     testBox.innerHTML = !grouped ? "" : test ? table(
       "Verschil tussen de groepen (" + s.label + "), getoetst met de gewichten (significant bij p < " + data.significantie + ")",
       ["Getoetst", "p", "Oordeel van deze uitgave"], [[test[2], test[0], test[1]]], 1)

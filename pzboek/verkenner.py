@@ -258,15 +258,19 @@ def explorer_html(survey: WeightedSurvey) -> str:
         '<form class="pz-verkenner-keuze"><fieldset disabled><legend>Kies wat de Verkenner toont</legend>'
         f'<p><label for="pz-vraag">Vraag</label><select id="pz-vraag" name="vraag">{_options(data)}</select></p>'
         f'<p><label for="pz-naar">Uitgesplitst naar</label><select id="pz-naar" name="naar">{splits}</select></p>'
+        # a submit button for the form (HTML_CodeSniffer H32), out of sight and out of the tab order: a choice in a
+        # list shows its view at once
+        '<button type="submit" class="visually-hidden" tabindex="-1">Toon</button>'
         "</fieldset></form>"
         '<p class="pz-verkenner-status" aria-live="polite" aria-atomic="true"></p>'
         f'<div class="pz-verkenner-vraag">{about}</div>'
         f'<div class="pz-verkenner-grafiek"><div class="pz-chart">{first_chart(data)}</div></div>'
         '<noscript><p class="pz-noot">Zonder JavaScript toont de Verkenner alleen de eerste vraag; de verdeling '
         "van elke vraag staat ook in het codeboek.</p></noscript>"
-        # focusable: a table wider than a phone scrolls sideways, also by keyboard
-        '<div class="pz-verkenner-tabel" tabindex="0" role="region" aria-label="Tabel met de cijfers">'
-        f'{html_table(view_table(data, first["id"], NO_BREAKDOWN), caption(data, first["id"], NO_BREAKDOWN), view_levels(data, first["id"], NO_BREAKDOWN))}</div>'
+        # a details element as the figures' tables are: a table wider than a phone scrolls sideways inside it, and
+        # its summary makes the scroller reachable by keyboard (axe) without a tab stop that is no control (IBM)
+        '<details class="pz-verkenner-tabel" open><summary>Tabel<span class="visually-hidden"> bij deze weergave</span></summary>'
+        f'{html_table(view_table(data, first["id"], NO_BREAKDOWN), caption(data, first["id"], NO_BREAKDOWN), view_levels(data, first["id"], NO_BREAKDOWN))}</details>'
         '<div class="pz-verkenner-toets"></div><div class="pz-verkenner-noten"></div>'
         '<p class="pz-downloads pz-verkenner-download" hidden></p>'
         f'<script type="application/json" class="pz-verkenner-data">{_page_json(data)}</script>'
