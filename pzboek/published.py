@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import unicodedata
 from functools import cache
 from pathlib import Path
 
@@ -102,6 +103,23 @@ def validate_published(codebook, path: Path = paths.PUBLISHED) -> None:
     _check_pinned_captions(figures, load_pinned(), load_errata())
 
 
+_TYPOGRAPHY = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "\u00ad": None, "\u00a0": " "})
+
+
+def words_as_written(text: str) -> str:
+    """Words compared as a reader sees them: curly and straight quotes, non-breaking and repeated spaces and soft
+    hyphens do not count, so an author can record a correction with the words copied from the page."""
+    return " ".join(unicodedata.normalize("NFKC", text).translate(_TYPOGRAPHY).split())
+
+
+def erratum(errata: pd.DataFrame, original: str, chapter: str | None = None) -> str | None:
+    """The recorded correction of the report's words `original` (in `chapter`, when given), or None."""
+    rows = errata[errata["origineel"].map(words_as_written) == words_as_written(original)]
+    if chapter is not None:
+        rows = rows[rows["hoofdstuk"] == chapter]
+    return rows["correctie"].iloc[0] if len(rows) else None
+
+
 def _check_pinned_captions(figures: pd.DataFrame, pinned: pd.DataFrame, errata: pd.DataFrame) -> None:
     """The report's figure captions are pinned words (data/vaste_zinnen.csv: 'Figuur N <titel>'); a caption is
     written in data/figuren.csv, so an edit there is named there, with the row to edit, at the build."""
@@ -110,8 +128,7 @@ def _check_pinned_captions(figures: pd.DataFrame, pinned: pd.DataFrame, errata: 
         for pinned_line, words in pinned["zin"].items():
             if not words.startswith(caption):
                 continue
-            corrected = errata.loc[errata["origineel"] == words, "correctie"]
-            expected = (corrected.iloc[0] if len(corrected) else words).removeprefix(caption)
+            expected = (erratum(errata, words) or words).removeprefix(caption)
             if row["titel"] != expected:
                 line = list(figures.index).index(number) + 2
                 raise SurveyError(

@@ -10,7 +10,7 @@ from myst_nb.core.read import read_myst_markdown_notebook
 
 from pzboek import paths
 from pzboek import dutch
-from pzboek.published import load_errata, load_figures, load_pinned
+from pzboek.published import erratum, load_errata, load_figures, load_pinned, words_as_written
 
 CHAPTERS = sorted((paths.ROOT / "chapters").glob("0*.md"))
 def page_text(html_dir: Path, stem: str) -> str:
@@ -54,9 +54,8 @@ def pinned_sentence_problem(stem: str, original: str, page: str, errata) -> str 
     the chapter file, the original, the nearest words now on the page, and how to record a correction."""
     import difflib
 
-    recorded = errata[(errata["hoofdstuk"] == stem) & (errata["origineel"] == original)]
-    expected = recorded["correctie"].iloc[0] if len(recorded) else original
-    if expected in page:
+    expected = erratum(errata, original, stem) or original
+    if words_as_written(expected) in words_as_written(page):
         return None
     closest = (difflib.get_close_matches(original, _sentences(page), n=1, cutoff=0) or [""])[0]
     windows = [closest[i:i + len(original)] for i in range(max(1, len(closest) - len(original) + 1))]

@@ -138,3 +138,13 @@ def test_an_estimate_for_a_code_the_variable_lacks_says_so(survey):
 
     with pytest.raises(SurveyError, match="'opleiding' has no code 9"):
         survey.estimate("betalen", 1, "opleiding=9")
+
+
+def test_a_correction_is_found_with_the_words_as_the_page_shows_them():
+    """An author copies the words from the page: curly quotes, a non-breaking space or a soft hyphen do not matter."""
+    from pzboek.published import erratum
+
+    errata = pd.DataFrame([{"hoofdstuk": "01_vooraf", "origineel": "de 'gewone' baan", "correctie": "de ‘gewone’ baan"}])
+    assert erratum(errata, "de ‘gewone’\u00a0ba\u00adan", "01_vooraf") == "de ‘gewone’ baan"
+    assert erratum(errata, "de ‘gewone’ baan", "02_maatschappelijk_waardevol_werk") is None
+    assert erratum(errata, "de gewone baan") is None
