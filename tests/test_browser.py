@@ -567,6 +567,7 @@ def test_404_page_in_dutch_at_any_depth(browser, published_site, missing):
         assert page.locator('link[rel="stylesheet"]').count() == 1
         assert page.evaluate("getComputedStyle(document.documentElement).getPropertyValue('--pst-color-primary')")
         assert not failed, failed
+        assert page.get_by_role("link", name="zoek in dit boek").get_attribute("href").endswith("/search.html")
         page.get_by_role("link", name="startpagina").click()
         page.wait_for_url(published_site)
         assert page.locator("article h1").inner_text().startswith("Participatiezekerheid")
