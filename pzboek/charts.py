@@ -60,6 +60,7 @@ class Layout:
 
 LABEL_GAP = 12  # px between a label column and its bars
 WIDE, NARROW = Layout(640, 270), Layout(300, 0)  # below 600 px of column the page shows NARROW (pz.css, pz-charts.js)
+NARROWEST = 272  # px: a chart's column on a 320 px wide phone (WCAG's reflow width), where the live chart is drawn
 DOWNLOAD_FORMATS = ("csv", "svg", "png")
 TITLE_SIZE = 15  # px, the title inside a downloaded chart
 
@@ -149,8 +150,9 @@ def _place_rows(table: pd.DataFrame, column: int, width: int) -> tuple[pd.DataFr
     hoog) in the label column beside its own bar, as the Verkenner draws it, so that no reader depends on telling
     the colours apart (WCAG 1.4.1 and 1.4.11)."""
     grouped = bool(table["groep"].any())
-    # labels above the bars wrap a little short of the cut: a live chart on a 320 px phone is narrower still
-    room = column - LABEL_GAP if column and not grouped else width - 2 * PADDING - LABEL_GAP
+    # labels above the bars wrap to the narrowest live chart the phone cut is drawn at (the cut itself is wider)
+    span = min(width, NARROWEST) if width <= NARROW.width else width
+    room = column - LABEL_GAP if column and not grouped else span - 2 * PADDING - LABEL_GAP
     bars, labels, top = [], [], 0
     for category, rows in table.groupby("categorie", sort=False):
         lines = fonts.wrap(category, room, FONT_SIZE)

@@ -714,7 +714,7 @@ def _legibility_problems(figure: dict, categories: list[str]) -> list[str]:
     return problems
 
 
-@pytest.mark.parametrize("width", [1280, 800, 375])
+@pytest.mark.parametrize("width", [1280, 800, 375, 320])
 @pytest.mark.parametrize("live", [False, True], ids=["statisch", "live"])
 def test_chart_text_is_whole_legible_and_apart(tab, built_book, width, live):
     """At every width, before and after a reader reaches for a chart: no label shortened or cut, nothing
