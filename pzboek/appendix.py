@@ -156,7 +156,9 @@ def margin_sources(survey: WeightedSurvey) -> str:
         "Peildatum": dutch.datum(_date(m.reference_date)),
         "Toelichting": m.note,
     } for m in survey.margins]
-    return html_table(pd.DataFrame(rows), "Bevolkingscijfers waarop deze uitgave heeft gewogen")
+    caption = ("Bevolkingscijfers waarmee deze uitgave de geleverde gewichten vergelijkt" if survey.weighting.source
+               else "Bevolkingscijfers waarop deze uitgave heeft gewogen")
+    return html_table(pd.DataFrame(rows), caption)
 
 
 def _date(text: str):

@@ -101,3 +101,4 @@ def test_the_files_own_weights_replace_raking_and_the_verantwoording_says_so(raw
     text = appendix.weighting_text(survey)
     assert "eigen weegfactor (de variabele `weegfactor`)" in text["weging_methode"] and "raking" not in " ".join(text.values())
     assert "vaste gewichten" in text["variantie_methode"]
+    assert "vergelijkt" in appendix.margin_sources(survey) and "heeft gewogen" not in appendix.margin_sources(survey)
