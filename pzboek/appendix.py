@@ -103,6 +103,7 @@ def weighting_text(survey: WeightedSurvey) -> dict[str, str]:
     low, high = (dutch.getal(x, 2) for x in w.weight_range)
     error = w.max_margin_error * 100
     error = "minder dan 0,01" if error < 0.005 else dutch.getal(error, 2)
+    spread = f"De gewichten lopen uiteen van {low} tot {high}."
     if w.source:
         return {
             "weging_methode": (
@@ -110,7 +111,7 @@ def weighting_text(survey: WeightedSurvey) -> dict[str, str]:
                 "die gewichten zoals ze zijn geleverd, herschaald naar een gemiddelde van 1, en weegt niet zelf; hoe "
                 "ze zijn berekend, staat niet in het bestand. Het grootste verschil tussen een gewogen verdeling en "
                 f"de bevolkingscijfers hieronder is {error} procentpunt."),
-            "weging_grens": f"De gewichten lopen uiteen van {low} tot {high}.",
+            "weging_grens": spread,
             "variantie_methode": ("berekend met Taylorlinearisatie, waarbij de geleverde gewichten als vaste "
                                   "gewichten gelden"),
         }
@@ -125,8 +126,7 @@ def weighting_text(survey: WeightedSurvey) -> dict[str, str]:
         "weging_grens": (
             f"Om te voorkomen dat enkele respondenten een onevenredig grote invloed krijgen, is elk gewicht begrensd "
             f"op {dutch.getal(WEIGHT_CAP)} keer het gemiddelde gewicht; die grens wordt in elke stap van de raking "
-            f"toegepast, zodat de verdelingen daarna nog steeds kloppen. De gewichten lopen uiteen van {low} tot "
-            f"{high}."),
+            f"toegepast, zodat de verdelingen daarna nog steeds kloppen. {spread}"),
         "variantie_methode": ("berekend met Taylorlinearisatie voor gekalibreerde gewichten, zoals het R-pakket "
                               "*survey* dat doet na kalibratie"),
     }

@@ -7,7 +7,7 @@ import sys
 
 from . import paths
 from .survey import SurveyError, extra_variables, label_problems, load_codebook, problems, read_sav
-from .weighting import file_weights, load_margins, rake_to_margins
+from .weighting import load_margins, weigh
 
 
 def report(path) -> tuple[list[str], list[str]]:
@@ -26,8 +26,7 @@ def report(path) -> tuple[list[str], list[str]]:
                else f"raked to {margins} by the build")
     if not found:  # the weighting the build does, so that a file it cannot weight fails here too
         try:
-            weighting = (file_weights(df, load_margins(), codebook.weight_variable, path) if codebook.weight_variable
-                         else rake_to_margins(df, load_margins(), path))
+            weighting = weigh(df, load_margins(), codebook.weight_variable, path)
             weights += f"; largest gap to {margins}: {weighting.max_margin_error * 100:.2f} percentage point"
         except SurveyError as err:
             found.append(str(err))

@@ -14,7 +14,7 @@ from pathlib import Path
 from . import paths
 from .estimates import WeightedSurvey
 from .survey import load_codebook, load_survey, survey_is_standin
-from .weighting import file_weights, load_margins, rake_to_margins
+from .weighting import load_margins, weigh
 
 PREPARED = "PZBOEK_PREPARED_SURVEY"
 
@@ -26,6 +26,5 @@ def load_weighted_survey(path: Path | None = None) -> WeightedSurvey:
     if path == paths.survey_path() and prepared and Path(prepared).exists():
         return pickle.loads(Path(prepared).read_bytes())
     data, codebook, margins = load_survey(path), load_codebook(), load_margins()
-    weighting = (file_weights(data, margins, codebook.weight_variable, path) if codebook.weight_variable
-                 else rake_to_margins(data, margins, path))
-    return WeightedSurvey(data, weighting, margins, codebook, str(path), survey_is_standin(path))
+    return WeightedSurvey(data, weigh(data, margins, codebook.weight_variable, path), margins, codebook, str(path),
+                          survey_is_standin(path))

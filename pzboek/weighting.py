@@ -131,3 +131,10 @@ def rake_to_margins(survey: pd.DataFrame, margins: tuple[Margin, ...], source: P
     error = _margin_error(weights, frame, margins)
     converged = error <= MAX_MARGIN_ERROR and "did not occur" not in log.getvalue()
     return Weighting(weights, float(error), converged)
+
+
+def weigh(survey: pd.DataFrame, margins: tuple[Margin, ...], weight_variable: str | None, source: Path | str) -> Weighting:
+    """The weights the book uses: the delivery's own (codebook `gewicht`) when it names one, else raked."""
+    if weight_variable:
+        return file_weights(survey, margins, weight_variable, source)
+    return rake_to_margins(survey, margins, source)

@@ -26,10 +26,10 @@ def _own_package(app) -> None:
     pzboek, and with it that folder's data file, silently."""
     import pzboek
 
-    package = Path(pzboek.__file__).resolve().parent.parent
-    if package != Path(app.srcdir).resolve():
-        print(f"error: this book is {Path(app.srcdir).resolve()}, but the build imports pzboek from {package}; "
-              f"build with `make book` here, or set PYTHONPATH={Path(app.srcdir).resolve()}", file=sys.stderr)
+    package, book = Path(pzboek.__file__).resolve().parent.parent, Path(app.srcdir).resolve()
+    if package != book:
+        print(f"error: this book is {book}, but the build imports pzboek from {package}; "
+              f"build with `make book` here, or set PYTHONPATH={book}", file=sys.stderr)
         raise SystemExit(1)
 
 

@@ -189,9 +189,11 @@ def prepare(cache_dir: Path, executor: str, timeout: int) -> BuildState:
     failed = [r.uri for r in cache.list_project_records(filter_uris=notebooks) if r.traceback]
     for uri in failed:
         print(f"warning: {uri} failed to execute; the build runs it again and shows the error", file=sys.stderr)
-    if not assets:
+    if assets:
+        assets.join()
+    else:
         write_assets(checked["survey"])
-    elif assets.join() or assets.exitcode != 0:
+    if assets and assets.exitcode != 0:
         print(f"error: writing the downloads and the Vega libraries into {ASSETS} failed (see above)",
               file=sys.stderr)
         raise SystemExit(1)
