@@ -33,7 +33,8 @@
   }
 
   // As pzboek.verkenner.cell_texts writes them: '63%°†', '58,3–67,0%', '1.004'. A cell is [percentage, lower and
-  // upper bound in tenths, n, provenance letter, presentation: '' shown, 'i' indicative, 'o' suppressed].
+  // upper bound in tenths, n, provenance letter, presentation: '' shown, 'i' indicative, 'o' suppressed, percentage in
+  // tenths (for the CSV)].
   function cellTexts(cell) {
     if (!cell) return ["geen respondenten", "", "0"];
     if (cell[5] === "o") return [data.tekens.o, "", number0.format(cell[3])];
@@ -133,7 +134,7 @@
     var lines = [["vraag", "antwoord", "groep", "percentage", "ondergrens", "bovengrens", "n", "herkomst", "weergave", "vervangend_bestand"]];
     shown.forEach(function (r) {
       var c = r.cell, hidden = !c || c[5] === "o";
-      lines.push([q.label, r.antwoord, s.id === NONE ? "" : r.groep, hidden ? "" : c[0], hidden ? "" : number1.format(c[1] / 10),
+      lines.push([q.label, r.antwoord, s.id === NONE ? "" : r.groep, hidden ? "" : number1.format(c[6] / 10), hidden ? "" : number1.format(c[1] / 10),
         hidden ? "" : number1.format(c[2] / 10), c ? c[3] : 0, r.niveau,
         !c ? "" : { "": "getoond", i: "indicatief", o: "niet getoond" }[c[5]], data.vervangend ? "ja" : "nee"]);
     });

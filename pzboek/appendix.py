@@ -183,14 +183,22 @@ def composition(survey: WeightedSurvey) -> str:
                       [{unweighted: GENERATED}] * len(frame)) + note
 
 
-def weight_figure(survey: WeightedSurvey) -> Figure:
-    """Histogram of the weights (aggregated into bins: no respondent-level values reach the page)."""
+WEIGHT_TITLE = "Verdeling van de weegfactoren (aantal respondenten per klasse)"  # Figure A2, in the Verantwoording
+
+
+def weight_table(survey: WeightedSurvey) -> pd.DataFrame:
+    """The weights counted in classes a quarter wide (empty classes left out): no respondent-level values."""
     weights = survey.weighting.weights.to_numpy()
     edges = np.arange(0, np.ceil(weights.max() * 4) / 4 + 0.25, 0.25)
     counts, _ = np.histogram(weights, bins=edges)
     table = pd.DataFrame({"van": edges[:-1], "tot": edges[1:], "aantal": counts})
     table["klasse"] = [f"{dutch.getal(a, 2)}–{dutch.getal(b, 2)}" for a, b in zip(table["van"], table["tot"])]
-    table = table[table["aantal"] > 0].reset_index(drop=True)
+    return table[table["aantal"] > 0].reset_index(drop=True)
+
+
+def weight_figure(survey: WeightedSurvey) -> Figure:
+    """Histogram of the weights (Figure A2)."""
+    table = weight_table(survey)
     # bins down the side: their labels ("0,25–0,50") never collide, at any width
     base = alt.Chart(table).encode(
         y=alt.Y("klasse:N", sort=None, title="Gewicht",
@@ -207,7 +215,7 @@ def weight_figure(survey: WeightedSurvey) -> Figure:
     ).configure(background="transparent", font=FAMILY, aria=False).configure_axis(
         labelColor=TEXT_COLOUR, titleColor=TEXT_COLOUR).configure_text(color=TEXT_COLOUR).configure_view(stroke=None).to_dict()
     shown = pd.DataFrame({"Gewicht": table["klasse"], "Aantal respondenten": table["aantal"].map(dutch.getal)})
-    return Figure("gewichten", spec, shown, "Verdeling van de weegfactoren", downloads=False)
+    return Figure("figuurA2", spec, shown, "Verdeling van de weegfactoren")
 
 
 def corrections() -> str:

@@ -2,17 +2,15 @@
 
 A figure's HTML carries a static SVG (vl-convert, nl-NL) so it is visible without JavaScript and in print,
 the Vega-Lite spec that static/pz-charts.js turns into the interactive chart, a "Tabel" toggle with the
-same numbers, and download links to files written at build time (pzboek/build/prepare.py).
+same numbers, and download links to files written at build time (pzboek/downloads.py).
 """
 from __future__ import annotations
 
-import copy
 import html
 import json
 import math
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
 import altair as alt
 import pandas as pd
@@ -24,10 +22,6 @@ from .provenance import PROVENANCE, level_of_source
 from .published import load_figures, load_published
 
 
-SOURCE_LINE = ("Bron: Start Foundation (2019), Participatiezekerheid; onderzoek van I&O Research, juli 2019. "
-               "Figuur uit de online uitgave van het rapport.")
-STANDIN_NOTE = ("Let op: de cijfers komen uit een vervangend, gegenereerd onderzoeksbestand dat de percentages uit "
-                "het rapport nabootst; het bevat geen echte antwoorden.")
 UNCERTAIN_MARK = "†"
 UNCERTAIN_NOTE = (f"{UNCERTAIN_MARK} Onzeker: volgens de normen die deze uitgave hanteert (NCHS, zie de Verantwoording) "
                   "te weinig respondenten of een te breed interval; alleen indicatief.")
@@ -62,7 +56,6 @@ LABEL_GAP = 12  # px between a label column and its bars
 WIDE, NARROW = Layout(640, 270), Layout(300, 0)  # below 600 px of column the page shows NARROW (pz.css, pz-charts.js)
 NARROWEST = 272  # px: a chart's column on a 320 px wide phone (WCAG's reflow width), where the live chart is drawn
 DOWNLOAD_FORMATS = ("csv", "svg", "png")
-TITLE_SIZE = 15  # px, the title inside a downloaded chart
 
 
 def figure_table(survey: WeightedSurvey, key: str) -> pd.DataFrame:
@@ -350,33 +343,3 @@ def build_figure(survey: WeightedSurvey, key: str) -> Figure:
     })
     return Figure(f"figuur{key}", chart_spec(key, table), shown, f"Cijfers bij figuur {key} (gewogen{source})",
                   tuple(figure_notes(key, table)), narrow_spec=chart_spec(key, table, NARROW), levels=tuple(table["bron"]))
-
-
-def download_spec(spec: dict, key: str, table: pd.DataFrame, standin: bool) -> dict:
-    """The chart as a file that stands alone on a slide: title, notes, source and stand-in notice inside it,
-    on an opaque white background (a transparent PNG turns pale fills grey)."""
-    lines = [*figure_notes(key, table), SOURCE_LINE, *([STANDIN_NOTE] if standin else [])]
-    room = WIDE.width - 2 * PADDING
-    titled = copy.deepcopy(spec)
-    titled["title"] = {"text": fonts.wrap(figure_name(key), room, TITLE_SIZE, bold=True),
-                       "subtitle": [part for line in lines for part in fonts.wrap(line, room, FONT_SIZE - 1)],
-                       "anchor": "start", "frame": "group", "fontSize": TITLE_SIZE, "subtitleFontSize": FONT_SIZE - 1,
-                       "subtitlePadding": 6, "offset": 14, "color": TEXT_COLOUR, "subtitleColor": TEXT_COLOUR}
-    titled["config"] = {**titled["config"], "background": "#ffffff"}
-    return titled
-
-
-def write_downloads(survey: WeightedSurvey, folder: Path) -> None:
-    """Every figure's aggregated table as CSV (with each value's provenance) and its chart as SVG and PNG."""
-    folder.mkdir(parents=True, exist_ok=True)
-    for old in folder.glob("figuur*.*"):  # a figure renamed or dropped must not stay published
-        old.unlink()
-    for key in load_figures().index:
-        table = figure_table(survey, key)
-        columns = ["categorie", "groep", "percentage", "ondergrens", "bovengrens", "n", "bron"]
-        table[columns].assign(vervangend_bestand="ja" if survey.standin else "nee").to_csv(
-            folder / f"figuur{key}.csv", index=False, sep=";", decimal=",", encoding="utf-8-sig")
-        svg = static_svg(download_spec(chart_spec(key, table), key, table, survey.standin))
-        (folder / f"figuur{key}.svg").write_text(svg, encoding="utf-8")
-        # rasterised from that SVG: the chart is laid out once, not a second time for the PNG
-        (folder / f"figuur{key}.png").write_bytes(vlc.svg_to_png(svg, scale=2))

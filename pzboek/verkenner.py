@@ -90,13 +90,15 @@ def tenths(share: float) -> int:
 
 
 def _cell(estimate: Estimate | None, level: str) -> list | None:
-    """[percentage, lower and upper bound in tenths of a percent, n, level letter, presentation ('', 'i', 'o')];
-    a suppressed cell carries no numbers but its n."""
+    """[percentage, lower and upper bound in tenths of a percent, n, level letter, presentation ('', 'i', 'o'),
+    percentage in tenths (for the CSV)]; a suppressed cell carries no numbers but its n."""
     if estimate is None:
         return None
     shown = SHOWN_AS.get(estimate.presentation, "")
-    numbers = [None] * 3 if shown == "o" else [estimate.percent, tenths(estimate.lower), tenths(estimate.upper)]
-    return [*numbers, estimate.n, PROVENANCE[level].letter, shown]
+    if shown == "o":
+        return [None, None, None, estimate.n, PROVENANCE[level].letter, shown, None]
+    return [estimate.percent, tenths(estimate.lower), tenths(estimate.upper), estimate.n, PROVENANCE[level].letter,
+            shown, tenths(estimate.share)]
 
 
 def group_test(survey: WeightedSurvey, var, split: Breakdown, found: dict) -> list | None:
@@ -177,7 +179,7 @@ def cell_texts(cell: list | None, marks: dict) -> tuple[str, str, str]:
     """Percentage, interval and n as the page's table writes them ('63%°†', '58,3–67,0%', '1.004')."""
     if cell is None:
         return "geen respondenten", "", "0"
-    pct, lower, upper, n, level, shown = cell
+    pct, lower, upper, n, level, shown, _ = cell
     if shown == "o":
         return marks["o"], "", dutch.getal(n)
     value = marks[level].format(f"{pct}%") + (marks["i"] if shown else "")

@@ -353,7 +353,7 @@ def test_csv_of_the_current_view(tab, survey):
     assert lines[0][:7] == ["vraag", "antwoord", "groep", "percentage", "ondergrens", "bovengrens", "n"]
     e = survey.estimate("betalen", 1, "geslacht=2")
     row = next(r for r in lines if r[1] == "ja, onvoorwaardelijk" and r[2] == "vrouw")
-    assert row[3:7] == [str(e.percent), dutch.getal(e.lower * 100, 1), dutch.getal(e.upper * 100, 1), str(e.n)]
+    assert row[3:7] == [dutch.getal(e.share * 100, 1), dutch.getal(e.lower * 100, 1), dutch.getal(e.upper * 100, 1), str(e.n)]
     assert len(lines) == 1 + 2 * len(survey.codebook["betalen"].values)
     assert not t.errors and not t.outside
 

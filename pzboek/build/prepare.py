@@ -112,7 +112,7 @@ def write_vega_bundle(folder: Path) -> None:
 
 def write_assets(survey) -> None:
     """The downloads (from this checked survey) and the Vega libraries, into ASSETS."""
-    from pzboek.charts import write_downloads
+    from pzboek.downloads import write_downloads
 
     write_vega_bundle(ASSETS)
     write_downloads(survey, ASSETS / "downloads")
