@@ -287,13 +287,26 @@ STANDIN_CODEBOOK_NOTE = ("Met het vervangende bestand toont het codeboek alleen 
                          "peiling.")
 
 
-def codebook_sections(survey: WeightedSurvey) -> list[tuple[str, str]]:
-    """Per variable: its heading and its provenance, question, categories and (where shown, see codebook_levels)
-    weighted percentages; with a real file also the unweighted counts."""
+BACKGROUND = "achtergrond"
+
+
+def codebook_part_of(var: Variable) -> str | int:
+    """The Codeboek's section a variable stands in: the background variables, or the first chapter that asks it."""
+    return BACKGROUND if var.kind == BACKGROUND else var.chapters[0]
+
+
+def codebook_parts(survey: WeightedSurvey) -> list[str | int]:
+    """The Codeboek's sections in page order (chapters/codeboek.md has a heading for each)."""
+    return list(dict.fromkeys(codebook_part_of(v) for v in survey.codebook.variables.values() if v.kind != "id"))
+
+
+def codebook_sections(survey: WeightedSurvey, part: str | int) -> list[tuple[Variable, str]]:
+    """Per variable of section `part` (codebook_part_of): its provenance, question, categories and (where shown, see
+    codebook_levels) weighted percentages; with a real file also the unweighted counts."""
     parts = []
     data, w = survey.data, survey.weights
     for var in survey.codebook.variables.values():
-        if var.kind == "id":
+        if var.kind == "id" or codebook_part_of(var) != part:
             continue
         column = data[var.name].to_numpy()
         asked = ~np.isnan(column)
@@ -329,14 +342,23 @@ def codebook_sections(survey: WeightedSurvey) -> list[tuple[str, str]]:
         about = [*provenance_lines(var, survey.codebook)]
         if var.chapters:
             about.append("Hoofdstuk " + ", ".join(str(c) for c in var.chapters) + ".")
-        parts.append((f"{var.label}", html_table(frame, f"{var.label} (variabele {var.name})", levels or None)
+        parts.append((var, html_table(frame, f"Variabele {var.name}", levels or None)
                       + "".join(f'<p class="pz-noot">{html.escape(line)}</p>' for line in about)))
     return parts
 
 
-def codebook(survey: WeightedSurvey) -> str:
-    note = f'<p class="pz-noot">{STANDIN_CODEBOOK_NOTE}</p>' if survey.standin else ""
-    return note + "\n".join(body for _, body in codebook_sections(survey))
+def codebook_note(survey: WeightedSurvey) -> str:
+    return f'<p class="pz-noot">{STANDIN_CODEBOOK_NOTE}</p>' if survey.standin else ""
+
+
+def codebook(survey: WeightedSurvey, part: str | int) -> str:
+    """One section of the Codeboek: its own contents (a link to every variable), then each variable under its
+    heading (h3: the page's sections are the chapter's Markdown headings), its table captioned by its name."""
+    sections = codebook_sections(survey, part)
+    contents = "".join(f'<li><a href="#var-{var.name}">{html.escape(var.label)}</a></li>' for var, _ in sections)
+    return (f'<div class="pz-codeboek-inhoud"><p>In dit deel:</p><ul>{contents}</ul></div>'
+            + "".join(f'<section id="var-{var.name}"><h3>{html.escape(var.label)}</h3>{body}</section>'
+                      for var, body in sections))
 
 
 def value_counts(survey: WeightedSurvey, explorer: dict) -> pd.DataFrame:

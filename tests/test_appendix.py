@@ -27,8 +27,8 @@ def test_the_standin_file_says_what_it_is(tmp_path, write_variant):
 def test_standin_numbers_are_labelled_where_they_appear(survey):
     assert "vervangende bestand" in appendix.survey_sentence(survey)
     assert "Vervangend bestand, ongewogen" in appendix.composition(survey)
-    assert "Met het vervangende bestand toont het codeboek alleen percentages" in appendix.codebook(survey)
-    assert "Aantal (ongewogen" not in appendix.codebook(survey)  # generated counts are not shown
+    assert "Met het vervangende bestand toont het codeboek alleen percentages" in appendix.codebook_note(survey)
+    assert "Aantal (ongewogen" not in _whole_codebook(survey)  # generated counts are not shown
     figure = build_figure(survey, "1")
     assert "vervangend bestand" in figure.caption and any("vervangend bestand" in c for c in figure.table.columns)
     assert "Verschil binnen de afronding" in appendix.group_tests(survey, 4)
@@ -37,19 +37,23 @@ def test_standin_numbers_are_labelled_where_they_appear(survey):
 def test_a_real_file_gets_plain_estimates_and_tests(real):
     sentence = appendix.survey_sentence(real)
     assert real.path.split("/")[-1] in sentence and "niet gebruikt" in sentence
-    assert "vervangend" not in appendix.composition(real) + appendix.codebook(real)
+    assert "vervangend" not in appendix.composition(real) + _whole_codebook(real)
     tests = appendix.group_tests(real, 4)
     assert "Gewogen percentages" in tests and "afronding" not in tests and "vervangend" not in tests
     figure = build_figure(real, "1")
     assert "vervangend" not in figure.caption + " ".join(figure.table.columns)
 
 
+def _whole_codebook(survey) -> str:
+    return appendix.codebook_note(survey) + "".join(appendix.codebook(survey, p) for p in appendix.codebook_parts(survey))
+
+
 def test_codebook_marks_what_is_this_editions(survey):
-    html = appendix.codebook(survey)
+    html = _whole_codebook(survey)
     assert "Vraag zoals deze uitgave haar formuleert" in html
-    assert "Ander uitgangspunt 1 (niet genoemd in het rapport) (variabele uitg_3)" in html
+    assert "<h3>Ander uitgangspunt 1 (niet genoemd in het rapport)</h3><table class=\"pz-tabel\"><caption>Variabele uitg_3<" in html
     assert "Niet in het rapport: een toevoeging van deze uitgave." in html
     assert ('<td data-herkomst="gegenereerd">overgenomen door vrijwilligers</td>'
             '<td data-herkomst="gegenereerd">nee (deze uitgave)</td><td data-herkomst="gegenereerd">–</td>') in html
     assert ('<td data-herkomst="tekst">wegbezuinigd door de politiek</td><td data-herkomst="tekst">ja</td>'
-            '<td data-herkomst="tekst">81%</td>')  # as printed: no generated tenth in html
+            '<td data-herkomst="tekst">81%</td>') in html  # as printed: no generated tenth in html

@@ -8,7 +8,7 @@ import nbclient
 import pytest
 from myst_nb.core.read import read_myst_markdown_notebook
 
-from pzboek import paths
+from pzboek import appendix, paths
 from pzboek import dutch
 from pzboek.published import erratum, load_errata, load_figures, load_pinned, words_as_written
 
@@ -213,11 +213,19 @@ def test_codebook_lists_every_variable_with_counts(built_book, survey):
     text = page_text(built_book, "codeboek")
     for name, var in survey.codebook.variables.items():
         if var.kind != "id":
-            assert f"(variabele {name})" in text
+            assert f"Variabele {name}" in text
     html = (built_book / "chapters" / "codeboek.html").read_text(encoding="utf-8")
     # with the stand-in: no generated counts; a weighting variable's percentage is the population figure
     assert "Aantal (ongewogen" not in html
     assert '<td data-herkomst="weging">1</td><td data-herkomst="weging">man</td><td data-herkomst="weging">ja</td>' in html
+    # in sections (the page's contents: background variables, then the questions of each chapter), each opening
+    # with links to its variables; every variable once
+    asked = [n for n, v in survey.codebook.variables.items() if v.kind != "id"]
+    assert sorted(re.findall(r'<section id="var-([^"]+)"', html)) == sorted(asked)
+    assert sorted(re.findall(r'<li><a href="#var-([^"]+)"', html)) == sorted(asked)
+    assert re.findall(r"<h2>([^<]+?)<a", html) == [
+        "Achtergrondkenmerken" if part == appendix.BACKGROUND else f"Vragen bij hoofdstuk {part}"
+        for part in appendix.codebook_parts(survey)]
 
 
 def test_group_tests_cover_printed_numbers_only_and_their_rounding(built_book):
