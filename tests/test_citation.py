@@ -153,3 +153,22 @@ def test_readme_says_why_there_is_no_launch_button():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "Binder" in readme and "make lab" in readme
     assert CONFIG["launch_buttons"]["binderhub_url"] == ""
+
+
+def test_a_build_from_a_checkout_cites_its_commit(tmp_path):
+    """APA's "(z.d.)" and no version only outside a git checkout; CITATION.cff's own version, when it gives one, wins."""
+    import subprocess
+
+    cff = citation.load()
+    assert citation.checkout_version(tmp_path) is None and citation.with_version(cff, None) == cff
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    (tmp_path / "a").write_text("a")
+    subprocess.run(["git", "-C", str(tmp_path), "add", "a"], check=True)
+    subprocess.run(["git", "-C", str(tmp_path), "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "a"],
+                   check=True, env={"GIT_COMMITTER_DATE": "2027-03-01T12:00:00", "PATH": "/usr/bin:/bin"})
+    commit, date = citation.checkout_version(tmp_path)
+    assert date == "2027-03-01" and len(commit) >= 7
+    cited = citation.with_version(cff, (commit, date))
+    assert f"(2027). *{cff['title']}* (versie {commit}) [" in citation.apa(cited)
+    assert "year         = {2027}" in citation.bibtex(cited) and f"version      = {{{commit}}}" in citation.bibtex(cited)
+    assert citation.with_version({**cff, "version": "1.0"}, (commit, date))["version"] == "1.0"

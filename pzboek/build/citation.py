@@ -5,6 +5,7 @@ functions; tests/test_citation.py checks CITATION.cff against the Citation File 
 """
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import yaml
@@ -39,6 +40,24 @@ def year(cff: dict) -> str:
     return released[:4] if released else NO_DATE
 
 
+def checkout_version(folder: Path) -> tuple[str, str] | None:
+    """(short commit, commit date) of the checkout the book is built from, or None outside a git checkout: a
+    published build names the state of the edition it shows."""
+    try:
+        out = subprocess.run(["git", "-C", str(folder), "log", "-1", "--format=%h %cs"], capture_output=True,
+                             text=True, check=True).stdout.split()
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return (out[0], out[1]) if len(out) == 2 else None
+
+
+def with_version(cff: dict, version: tuple[str, str] | None) -> dict:
+    """CITATION.cff's own version and release date where it gives them, else the checkout's."""
+    if version is None or "version" in cff:
+        return cff
+    return {**cff, "version": version[0], "date-released": cff.get("date-released", version[1])}
+
+
 def original(cff: dict) -> dict:
     """The report this edition reproduces: the first reference of type report."""
     return next(r for r in cff.get("references", []) if r.get("type") == "report")
@@ -49,7 +68,8 @@ def apa(cff: dict) -> str:
     report = original(cff)
     authors = " & ".join(names(cff["authors"]))
     source = f"{', '.join(names(report['authors']))}, {report['year']}"
-    return (f"{authors}. ({year(cff)}). *{cff['title']}* [Online uitgave van het rapport van {source}]. "
+    version = f" (versie {cff['version']})" if cff.get("version") else ""
+    return (f"{authors}. ({year(cff)}). *{cff['title']}*{version} [Online uitgave van het rapport van {source}]. "
             f"<{cff['url']}>")
 
 
@@ -68,6 +88,8 @@ def bibtex(cff: dict) -> str:
               ("howpublished", "{Online uitgave}")]
     if year(cff) != NO_DATE:
         fields.append(("year", "{" + year(cff) + "}"))
+    if cff.get("version"):
+        fields.append(("version", "{" + str(cff["version"]) + "}"))
     fields += [("url", "{" + cff["url"] + "}"),
                ("note", "{Oorspronkelijk rapport: " + ", ".join(names(report["authors"])) + f" ({report['year']})}}")]
     width = max(len(name) for name, _ in fields)

@@ -22,10 +22,23 @@ class Citeer(SphinxDirective):
 
         self.env.note_dependency(str(citation.CFF))
         repository = self.config.html_theme_options.get("repository_url", "")
+        cff = citation.with_version(citation.load(), citation.checkout_version(self.env.srcdir))
         block = nodes.container(classes=["pz-citeer"])
-        self.state.nested_parse(StringList(citation.markdown(citation.load(), repository), source=str(citation.CFF)),
+        self.state.nested_parse(StringList(citation.markdown(cff, repository), source=str(citation.CFF)),
                                 self.content_offset, block)
         return [block]
+
+
+def _cite_the_current_commit(app, env, added, changed, removed) -> list[str]:
+    """The citation names the commit the book is built from (Citeer): a new commit re-reads the landing page."""
+    from . import citation
+
+    version = citation.checkout_version(env.srcdir)
+    if getattr(env, "pz_cited_version", version) == version:
+        env.pz_cited_version = version
+        return []
+    env.pz_cited_version = version
+    return [app.config.root_doc]
 
 
 def _register_round_citations() -> None:
@@ -229,3 +242,4 @@ def setup(app) -> None:
     app.connect("doctree-resolved", _join_text_nodes)
     app.connect("doctree-resolved", _raw_html_for_the_index)
     app.add_directive("pz-citeer", Citeer)
+    app.connect("env-get-outdated", _cite_the_current_commit)
