@@ -191,6 +191,8 @@ def document(site: Path = SITE) -> str:
     notice = _template("pz-vervangend.html", pz_standin=standin, pagename=landing.docname,
                        pathto=lambda name: f"{name}.html")
     notice_soup = BeautifulSoup(notice, "html.parser")
+    for script in notice_soup.find_all("script"):  # the web page's folding
+        script.decompose()
     for link in notice_soup.find_all("a", href=True):
         link["href"] = landing.target(link["href"], "")
 
