@@ -104,13 +104,15 @@
   function render(figure) {
     if (figure.pzBusy) { figure.pzAgain = true; return figure.pzBusy; }
     var target = figure.querySelector(".pz-chart");
-    var width = target.clientWidth;
-    if (!width) return Promise.resolve(); // hidden: rendered when it becomes visible
-    var key = width + (isDark() ? "d" : "l");
+    var column = target.clientWidth;
+    if (!column) return Promise.resolve(); // hidden: rendered when it becomes visible
+    var key = column + (isDark() ? "d" : "l");
     if (figure.dataset.rendered === key) return Promise.resolve();
-    // the same cut as the static SVG at this width (pz.css): labels wrapped alike, so nothing moves
-    var spec = JSON.parse(((width <= NARROW_UPTO && figure.querySelector("script.pz-spec-smal")) ||
+    // the same cut as the static SVG at this width (pz.css), at its width where the column has room: labels
+    // wrapped alike and bars as long, so nothing moves when the chart turns live
+    var spec = JSON.parse(((column <= NARROW_UPTO && figure.querySelector("script.pz-spec-smal")) ||
                            figure.querySelector("script.pz-spec")).textContent);
+    var width = Math.min(column, spec.width + 2 * (spec.padding || 0));
     // Vega measures text on a canvas: the chart font must be there first, as it is for the static SVG
     figure.pzBusy = document.fonts.load("13px Inter")
       .catch(function () {}).then(function () {
