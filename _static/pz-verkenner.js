@@ -109,7 +109,7 @@
         : ", alle respondenten.") + " De tabel staat onder de grafiek.");
     drawn = state;
     if (!opening) return draw();
-    if (written) return wakeOnReach();
+    if (written) return reached ? draw() : wakeOnReach();
     // another view from the address: its chart is drawn at once, after the page's first paint
     window.requestAnimationFrame(function () {
       window.setTimeout(function () { (window.requestIdleCallback || window.setTimeout)(draw, { timeout: 1000 }); }, 0);
@@ -320,15 +320,12 @@
   var lastKey = null;
 
   function start() {
-    root = document.querySelector(".pz-verkenner");
-    if (!root) return;
     data = JSON.parse(root.querySelector("script.pz-verkenner-data").textContent);
     L = data.opmaak;
     form = root.querySelector("form");
     askSelect = form.querySelector("select[name=vraag]");
     splitSelect = form.querySelector("select[name=naar]");
     chart = root.querySelector(".pz-verkenner-grafiek");
-    form.querySelector("fieldset").disabled = false;
     form.addEventListener("keydown", function (event) { lastKey = event.key; if (event.key === "Enter") stepping = false; });
     form.addEventListener("pointerdown", function () { lastKey = null; stepping = false; });
     form.addEventListener("focusout", function () { lastKey = null; stepping = false; });
@@ -345,6 +342,22 @@
     render(state, true);
   }
 
-  if (document.readyState === "complete") start();
-  else window.addEventListener("load", start);
+  // The first view (question, table, static chart) is in the page as written. The data behind every other view
+  // (about 100 KB of JSON) is read, and the controls wired, when a reader reaches for the Verkenner, so a phone
+  // does not spend its first seconds on views nobody asked for; a view named in the address is shown at once.
+  var reached = false;
+  function boot() {
+    root = document.querySelector(".pz-verkenner");
+    if (!root) return;
+    root.querySelector("form fieldset").disabled = false;
+    if (/[?&](vraag|naar)=/.test(window.location.search)) return start();
+    function reach() {
+      WAKE.forEach(function (type) { root.removeEventListener(type, reach); });
+      reached = true;
+      start();
+    }
+    WAKE.forEach(function (type) { root.addEventListener(type, reach, { passive: true }); });
+  }
+  if (document.readyState === "complete") boot();
+  else window.addEventListener("load", boot);
 })();

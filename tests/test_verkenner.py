@@ -138,7 +138,7 @@ def test_page_ships_aggregates_only_and_stays_small(survey):
     payload = re.search(r'<script type="application/json" class="pz-verkenner-data">(.*?)</script>', page, re.S)[1]
     data = json.loads(payload)
     cells = [c for q in data["vragen"] for split in q["cijfers"].values() for answer in split for c in answer]
-    assert all(c is None or len(c) == 6 for c in cells)
+    assert all(c is None or len(c) == 7 for c in cells)
     assert str(survey.data[survey.codebook.id_variable].iloc[0]) not in payload.split('"cijfers"')[0]
     assert "respnr" not in payload
     assert len(payload.encode()) < 100_000, len(payload.encode())

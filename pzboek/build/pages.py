@@ -10,6 +10,8 @@ import os
 import re
 from pathlib import Path
 
+from .trim import site_words, trim_stylesheet
+
 # Markup the themes hard-code in their templates, mended while the page renders (the `pz_mend` filter over the
 # theme's `content` block in _templates/layout.html): no setting or message catalog reaches these strings.
 MARKUP_FIXES = {
@@ -57,8 +59,8 @@ def _dutch_static_scripts(outdir: Path) -> None:
 
 # The theme and extensions link a dozen stylesheets, one behind an @import: each a render-blocking request on a
 # slow phone network. Pages link one stylesheet instead (`pz_stylesheet` in _templates/layout.html), the same
-# files joined in the same order, named after the list of files. A change to any of them rewrites every page
-# (_assets_changed), and so the join.
+# files joined in the same order, named after the list of files, and trimmed to the rules the site can use
+# (trim.py). A change to any of them rewrites every page (_assets_changed), and so the join.
 THEME_STYLESHEETS = ('{%- import "static/webpack-macros.html" as _webpack with context %}'
                      '{{ _webpack.head_pre_assets() }}')  # pydata-sphinx-theme's own, linked before the others
 HREF = re.compile(r'href="([^"?]+)')
@@ -66,6 +68,7 @@ CSS_IMPORT = re.compile(r'@import\s+(?:url\()?["\']([^"\']+)["\']\)?\s*;')
 CSS_URL = re.compile(r'url\(\s*(["\']?)(?![a-z]+:|/|#|%23)([^"\')]+)\1\s*\)', re.I)
 SOURCE_MAP = re.compile(r"/\*# sourceMappingURL=[^*]*\*/")  # would name the wrong file once joined
 STYLESHEETS_DIR = "_static/styles"
+UNTRIMMED = "pz-untrimmed"  # folder in the doctrees
 
 
 def _stylesheet(path: Path, target_dir: Path) -> str:
@@ -91,10 +94,16 @@ def _one_stylesheet(app, pagename, templatename, context, doctree) -> None:
 
 
 def _write_joined_stylesheets(app) -> None:
+    """Joined, without the rules no page of the site can use (trim.py): one file every page shares (cached once)."""
     outdir = Path(app.outdir)
+    words = site_words(outdir) if app.pz_stylesheets else set()
     for name, files in app.pz_stylesheets.items():
         text = "\n".join(_stylesheet(outdir / f, (outdir / name).parent) for f in files)
-        (outdir / name).write_text(text, encoding="utf-8")
+        (outdir / name).write_text(trim_stylesheet(text, words), encoding="utf-8")
+        # the whole join, outside the site, for tests/test_trim.py: a page must look the same with either
+        whole = Path(app.doctreedir) / UNTRIMMED / Path(name).name
+        whole.parent.mkdir(exist_ok=True)
+        whole.write_text(text, encoding="utf-8")
 
 
 # Scripts in <head> block the first paint: every script file is deferred (deferred ones still run in document
