@@ -342,7 +342,8 @@ def codebook_sections(survey: WeightedSurvey, part: str | int) -> list[tuple[Var
         about = [*provenance_lines(var, survey.codebook)]
         if var.chapters:
             about.append("Hoofdstuk " + ", ".join(str(c) for c in var.chapters) + ".")
-        parts.append((var, html_table(frame, f"Variabele {var.name}", levels or None)
+        # a wide table scrolls in its own frame (pz.css), not the page
+        parts.append((var, '<div class="pz-tabel-kader">' + html_table(frame, f"Variabele {var.name}", levels or None) + "</div>"
                       + "".join(f'<p class="pz-noot">{html.escape(line)}</p>' for line in about)))
     return parts
 

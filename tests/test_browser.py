@@ -822,7 +822,7 @@ TABLE_PAGES = ["chapters/04_organiseren.html", "chapters/verantwoording.html", "
 # per table: does it scroll sideways, is the cue under its caption shown, is the caption within the column,
 # and every cell holding a range ("60,1–73,1%", "0,037–0,165") on one line
 TABLES = r"""() => Array.from(document.querySelectorAll('table.pz-tabel')).map(t => {
-    const scroller = t.closest('.pz-tabel-toggle, .output');
+    const scroller = t.closest('.pz-tabel-toggle, .pz-tabel-kader, .output');
     const cue = getComputedStyle(t.querySelector('caption'), '::after').content;
     const caption = t.querySelector('caption').getBoundingClientRect(), box = scroller.getBoundingClientRect();
     const broken = Array.from(t.querySelectorAll('td')).filter(td => /\d–\d/.test(td.textContent)).filter(td => {
