@@ -342,8 +342,9 @@ def codebook_sections(survey: WeightedSurvey, part: str | int) -> list[tuple[Var
         about = [*provenance_lines(var, survey.codebook)]
         if var.chapters:
             about.append("Hoofdstuk " + ", ".join(str(c) for c in var.chapters) + ".")
-        # a wide table scrolls in its own frame (pz.css), not the page
-        parts.append((var, '<div class="pz-tabel-kader">' + html_table(frame, f"Variabele {var.name}", levels or None) + "</div>"
+        # a wide table scrolls in its own frame (pz.css), not the page; the theme's class makes the frame reachable
+        # by keyboard when it scrolls (pydata-sphinx-theme sets its tabindex)
+        parts.append((var, '<div class="pst-scrollable-table-container pz-tabel-kader">' + html_table(frame, f"Variabele {var.name}", levels or None) + "</div>"
                       + "".join(f'<p class="pz-noot">{html.escape(line)}</p>' for line in about)))
     return parts
 
