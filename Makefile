@@ -1,6 +1,6 @@
 # Two commands: `make book` builds the site into _build/html, `make test` runs every test.
-# The build itself is `jupyter-book build .` (its extension pzboek.build checks the survey file, executes the
-# notebooks and writes the downloads, pzboek/build/); make adds the environment and the strict flags.
+# The build itself is `jupyter-book build .` (its extension pzboek.sphinxext checks the survey file, executes the
+# notebooks and writes the downloads, pzboek/sphinxext/); make adds the environment and the strict flags.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -30,9 +30,9 @@ export PYTHONPATH := $(CURDIR)
 # What the site would be built from now: one hash of every file declared in pyproject.toml ([tool.pzboek.inputs]),
 # of the configured survey file ($PZ_SURVEY: its normalised path and content) and of whether the PDF edition is
 # written ($PZ_PDF). A good `make book` writes it into _build/html/.built; any build removes that stamp when it
-# starts (pzboek/build/prepare.py), so a site rebuilt by `jupyter-book build .` or from another file is never
+# starts (pzboek/sphinxext/prepare.py), so a site rebuilt by `jupyter-book build .` or from another file is never
 # taken for this one. Equal hash: nothing to do.
-SITE_DIGEST := $(shell $(PYTHON) -m pzboek.build.inputs digest results notebooks site)
+SITE_DIGEST := $(shell $(PYTHON) -m pzboek.sphinxext.inputs digest results notebooks site)
 ifneq ($(SITE_DIGEST),$(shell cat _build/html/.built 2>/dev/null))
 .PHONY: _build/html/.built
 endif
@@ -53,11 +53,11 @@ serve: book
 	$(BIN)/python -m http.server --directory _build/html --bind 127.0.0.1 8000
 
 # Live preview on http://127.0.0.1:$(PORT): rebuilds on save (chapters, index.md, _config.yml, _toc.yml, data/)
-# and reloads the browser; a data change runs the check first (pzboek/build/live.py).
+# and reloads the browser; a data change runs the check first (pzboek/sphinxext/live.py).
 PORT ?= 8000
 .PHONY: live
 live: $(VENV)/.installed
-	$(BIN)/python -m pzboek.build.live --port $(PORT)
+	$(BIN)/python -m pzboek.sphinxext.live --port $(PORT)
 
 # JupyterLab on this folder: a chapter opens as a notebook (jupytext; a double click does it with the settings in
 # .jupyter/lab/user-settings) and runs with `pzboek` from this checkout.
@@ -105,7 +105,7 @@ schat: $(VENV)/.installed
 linkcheck: $(VENV)/.installed
 	$(BIN)/jupyter-book build . --builder custom --custom-builder linkcheck
 
-# The PDF edition (pzboek/build/pdf.py): the site built with its PDF, _build/html/participatiezekerheid.pdf
+# The PDF edition (pzboek/sphinxext/pdf.py): the site built with its PDF, _build/html/participatiezekerheid.pdf
 # (html_context's pz_pdf in _config.yml), which every page then links. A later `make book` builds the site
 # without it again (no page then links a PDF, and none is left behind).
 .PHONY: pdf

@@ -4,7 +4,7 @@
 // code); this script only chooses, formats and draws. The view lives in the address (?vraag=…&naar=…), so a
 // view can be shared and the back button works. The chart is built here from the chapters' chart rules
 // (sent along in the JSON, "opmaak") and drawn with the book's own Vega through pz-charts.js.
-// Linked only into pages with a .pz-verkenner (pzboek/build/pages.py, PAGE_SCRIPTS); it does nothing elsewhere.
+// Linked only into pages with a .pz-verkenner (pzboek/sphinxext/pages.py, PAGE_SCRIPTS); it does nothing elsewhere.
 (function () {
   "use strict";
   var NONE = "geen";

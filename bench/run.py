@@ -36,7 +36,7 @@ BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 BIN = ROOT / ".venv" / "bin"
 sys.path.insert(0, str(ROOT))
-from pzboek.build.inputs import files as book_files  # noqa: E402  (this checkout's, not the installed one)
+from pzboek.sphinxext.inputs import files as book_files  # noqa: E402  (this checkout's, not the installed one)
 from tools.browser import BrowserNotFound, find_chromium  # noqa: E402
 
 MEASURES = ("cold", "warm", "edit")
@@ -48,7 +48,7 @@ JB_FLAGS = ["-W", "-n", "--keep-going"]  # as the Makefile's JB_FLAGS
 def copy_this_book(dest: Path) -> Path:
     """The files the site is built from (pyproject.toml's declared inputs), the Makefile, the PDF's stylesheet and
     tools; .venv linked."""
-    for path in [*book_files("results", "notebooks", "site"), ROOT / "Makefile", *ROOT.glob("pzboek/build/*.css"),
+    for path in [*book_files("results", "notebooks", "site"), ROOT / "Makefile", *ROOT.glob("pzboek/sphinxext/*.css"),
                  *ROOT.glob("tools/*.py")]:
         target = dest / path.relative_to(ROOT)
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -1,6 +1,6 @@
 """The weighted survey as chapters use it: loaded, validated and raked once per build.
 
-The build's check step (pzboek/build/prepare.py) keeps the checked survey in _build (never in the site) and
+The build's check step (pzboek/sphinxext/prepare.py) keeps the checked survey in _build (never in the site) and
 names that file in $PZBOEK_PREPARED_SURVEY, which the notebook kernels inherit: each takes that copy instead of
 reading and raking the survey file again. Without it (JupyterLab, the tests) the file is loaded here.
 """

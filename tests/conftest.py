@@ -43,9 +43,9 @@ def write_variant(tmp_path, raw_standin):
 
 
 def run_check(survey_file) -> subprocess.CompletedProcess:
-    """The build's check step (`python -m pzboek.build`) against another survey file."""
+    """The build's check step (`python -m pzboek.sphinxext`) against another survey file."""
     env = {**os.environ, "PZ_SURVEY": str(survey_file)}
-    return subprocess.run([sys.executable, "-m", "pzboek.build"], cwd=ROOT, env=env, capture_output=True,
+    return subprocess.run([sys.executable, "-m", "pzboek.sphinxext"], cwd=ROOT, env=env, capture_output=True,
                           text=True)
 
 
@@ -76,8 +76,8 @@ def built_book(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def built_pdf(built_book) -> Path:
-    """The PDF edition, which the build wrote into the site (pzboek/build/pdf.py)."""
-    from pzboek.build.pdf import pdf_name
+    """The PDF edition, which the build wrote into the site (pzboek/sphinxext/pdf.py)."""
+    from pzboek.sphinxext.pdf import pdf_name
 
     assert (built_book / pdf_name()).exists()
     return built_book / pdf_name()

@@ -72,17 +72,17 @@ def test_the_cycle_finder_finds_a_cycle():
 
 def test_runtime_package_does_not_import_the_build_or_tools():
     for path in PACKAGE.glob("*.py"):
-        wrong = {m for m in imports(path) if m.startswith(("pzboek.build", "tools"))}
+        wrong = {m for m in imports(path) if m.startswith(("pzboek.sphinxext", "tools"))}
         assert not wrong, f"{path.relative_to(paths.ROOT)} imports {sorted(wrong)}"
 
 
 def test_inputs_module_needs_only_the_standard_library():
     """The Makefile and CI call it with the system Python before any environment exists: standard library, and
     pzboek/paths.py (one home for where the survey file is), which is standard library only too."""
-    for path in (PACKAGE / "build" / "inputs.py", PACKAGE / "paths.py"):
+    for path in (PACKAGE / "sphinxext" / "inputs.py", PACKAGE / "paths.py"):
         outside = {m for m in imports(path, {"pzboek.paths"}) if m.split(".")[0] not in sys.stdlib_module_names} - {"__future__", "pzboek.paths"}
         assert not outside, f"{path.relative_to(paths.ROOT)} imports {sorted(outside)}"
-    init = PACKAGE / "build" / "__init__.py"
+    init = PACKAGE / "sphinxext" / "__init__.py"
     top_level = {m.split(".")[0] for node in ast.parse(init.read_text()).body
                  if isinstance(node, (ast.Import, ast.ImportFrom)) for m in
                  ([a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or "pzboek"])}

@@ -1,4 +1,4 @@
-"""`jupyter-book build .` is the whole build (the extension pzboek.build), and it is safe: bad input stops it with
+"""`jupyter-book build .` is the whole build (the extension pzboek.sphinxext), and it is safe: bad input stops it with
 one line before any notebook runs; a build interrupted at any point is followed by one that gives the same pages;
 a second build started meanwhile waits; a page whose glued number is missing is never left in the site."""
 import os

@@ -92,7 +92,7 @@ def test_a_path_that_is_no_survey_file_is_one_line(tmp_path):
 
 
 def test_equal_paths_are_one_setting(monkeypatch):
-    from pzboek.build import inputs
+    from pzboek.sphinxext import inputs
 
     monkeypatch.setenv("PZ_SURVEY", "data/participatiezekerheid_2019.sav")
     relative = inputs.digest("results")

@@ -17,7 +17,7 @@ import pytest
 import yaml
 
 from pzboek import paths
-from pzboek.build import citation
+from pzboek.sphinxext import citation
 
 ROOT = paths.ROOT
 SCHEMA = json.loads((ROOT / "tests" / "data" / "citation-file-format-1.2.0.schema.json").read_text(encoding="utf-8"))

@@ -5,7 +5,7 @@ from pathlib import Path
 from jupyter_cache import get_cache
 from jupyter_cache.executors import list_executors, load_executor
 
-from pzboek.build import execute
+from pzboek.sphinxext import execute
 
 NOTEBOOK = """\
 ---

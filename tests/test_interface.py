@@ -11,7 +11,7 @@ import pyreadstat
 import yaml
 
 from pzboek import paths
-from pzboek.build.pages import _standin_notice
+from pzboek.sphinxext.pages import _standin_notice
 from pzboek.survey import survey_is_standin
 
 NOTICE = re.compile(r'<aside class="pz-vervangend" aria-label="Over de cijfers">(.*?)</aside>', re.S)
@@ -69,7 +69,7 @@ def test_standin_notice_on_every_page_links_to_the_verantwoording(built_book):
 
 def _notice_for(survey_file: Path, monkeypatch) -> str:
     """The notice as the book's template writes it, for a build whose configured survey file is survey_file."""
-    # what the build's check records (pzboek/build/prepare.py) and the page context then says
+    # what the build's check records (pzboek/sphinxext/prepare.py) and the page context then says
     app = SimpleNamespace(pz_build_state={"standin": survey_is_standin(survey_file)})
     context = {"default_mode": "auto"}
     _standin_notice(app, "index", "page.html", context, None)

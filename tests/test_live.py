@@ -11,7 +11,7 @@ import urllib.request
 from pathlib import Path
 
 from pzboek import paths
-from pzboek.build import prepare
+from pzboek.sphinxext import prepare
 
 SENTENCE = "Deze zin is toegevoegd door de test van de live preview."
 
@@ -94,7 +94,7 @@ def test_build_lock_serialises_builds(tmp_path, monkeypatch):
     monkeypatch.setattr(prepare, "BUILD", tmp_path / "_build")
     monkeypatch.delenv(prepare.LOCK_HELD, raising=False)
     env = {k: v for k, v in os.environ.items() if k != prepare.LOCK_HELD}
-    script = ("import sys, time; from pathlib import Path; from pzboek.build import prepare; "
+    script = ("import sys, time; from pathlib import Path; from pzboek.sphinxext import prepare; "
               f"prepare.BUILD = Path({str(tmp_path / '_build')!r}); "
               "t = time.monotonic(); prepare.build_lock(); print(round(time.monotonic() - t, 1))")
     holder = subprocess.Popen([sys.executable, "-c", script + "; sys.stdout.flush(); time.sleep(3)"], env=env,

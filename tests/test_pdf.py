@@ -1,4 +1,4 @@
-"""The PDF edition (`make pdf`, pzboek/build/pdf.py): the whole book as one A4 report with the site's text, captions and
+"""The PDF edition (`make pdf`, pzboek/sphinxext/pdf.py): the whole book as one A4 report with the site's text, captions and
 numbers, footnotes on their page, a correct inhoudsopgave, embedded fonts, vector figures, metadata and bookmarks.
 The PDF is read with poppler-utils (pdftotext, pdffonts, pdfimages, pdfinfo, pdftohtml)."""
 import json
@@ -11,14 +11,14 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
-from pzboek.build import citation
-from pzboek.build.pdf import WEB_ONLY, book_pages, numbers_source
-from pzboek.build.prepare import STAMP
+from pzboek.sphinxext import citation
+from pzboek.sphinxext.pdf import WEB_ONLY, book_pages, numbers_source
+from pzboek.sphinxext.prepare import STAMP
 from pzboek.published import load_errata, load_figures, load_pinned, load_published
 from test_book import pinned_sentence_problem
 
 # The text area of an A4 page in points, without the running header and the page number (the @page margins of
-# pzboek/build/pdf.css, 22 mm above and 24 mm below, less a little).
+# pzboek/sphinxext/pdf.css, 22 mm above and 24 mm below, less a little).
 BODY_TOP, BODY_BOTTOM, PAGE_WIDTH = 58, 842 - 66, 596
 MAX_BYTES = 10_000_000
 

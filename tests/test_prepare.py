@@ -1,4 +1,4 @@
-"""The build's check step (pzboek/build/prepare.py): executed notebooks are dropped whenever an input of the
+"""The build's check step (pzboek/sphinxext/prepare.py): executed notebooks are dropped whenever an input of the
 numbers changes and only then; bad input stops the build with one line before any notebook runs."""
 import shutil
 from types import SimpleNamespace
@@ -6,7 +6,7 @@ from types import SimpleNamespace
 import pytest
 
 from pzboek import paths
-from pzboek.build import inputs, prepare
+from pzboek.sphinxext import inputs, prepare
 
 
 @pytest.fixture
@@ -80,7 +80,7 @@ def test_changed_chapter_title_clears_the_cache(sandbox):
     assert not (cache / "marker").exists() and len(runs) == 2
 
 
-@pytest.mark.parametrize("name", ["pzboek/build/pages.py", "pzboek/build/prepare.py", "tools/standin.py",
+@pytest.mark.parametrize("name", ["pzboek/sphinxext/pages.py", "pzboek/sphinxext/prepare.py", "tools/standin.py",
                                   "_templates/layout.html", "chapters/01_vooraf.md", "_static/pz.css"])
 def test_edits_that_do_not_change_results_keep_the_cache(sandbox, name):
     book, runs, run, cache = sandbox

@@ -67,7 +67,7 @@ def test_search_index_has_no_chart_text_or_code(built_book):
     """Sphinx indexes the text of raw HTML outputs (the figures, the tables), but not the charts' drawn text:
     a word only a chart shows (a cut-off label such as "maa…", two labels run together) is not a search term
     of its page, and neither is any code. (A term an earlier build indexed stays in the index with no pages.)"""
-    from pzboek.build.content import dutch_search_language
+    from pzboek.sphinxext.content import dutch_search_language
 
     dutch = dutch_search_language()({})  # the stemmer the index is built with
     text = (built_book / "searchindex.js").read_text(encoding="utf-8")

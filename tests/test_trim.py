@@ -1,4 +1,4 @@
-"""The joined stylesheet trimmed to the rules the site can use (pzboek/build/trim.py): the rule, and in the browser
+"""The joined stylesheet trimmed to the rules the site can use (pzboek/sphinxext/trim.py): the rule, and in the browser
 every page looking exactly as it does with the whole stylesheet, at phone and desktop width, light and dark,
 with the phone menu open and the charts live."""
 from pathlib import Path
@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 import tinycss2
 
-from pzboek.build.pages import UNTRIMMED
-from pzboek.build.trim import trim_stylesheet
+from pzboek.sphinxext.pages import UNTRIMMED
+from pzboek.sphinxext.trim import trim_stylesheet
 from test_browser import Tab, browser, published_site  # noqa: F401 (fixtures)
 
 CSS = """

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from pzboek.build import inputs, prepare
+from pzboek.sphinxext import inputs, prepare
 
 ROOT = Path(__file__).resolve().parents[1]
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
@@ -178,7 +178,7 @@ def test_caches_of_venv_and_executed_notebooks(pages):
     assert stamp in str(notebooks["path"]).split(), f"{stamp} must be cached with the notebooks, or the build empties them"
     # The key is the digest of the declared inputs (pyproject.toml), computed by the step that precedes the cache.
     build = pages["jobs"]["build"]["steps"]
-    digest_step = next((s for s in build if "pzboek.build.inputs digest results notebooks" in str(s.get("run", ""))), None)
+    digest_step = next((s for s in build if "pzboek.sphinxext.inputs digest results notebooks" in str(s.get("run", ""))), None)
     assert digest_step and digest_step.get("id"), "no step computes the digest of the notebooks' inputs"
     assert build.index(digest_step) < next(i for i, s in enumerate(build) if s.get("with") is notebooks)
     assert f"steps.{digest_step['id']}.outputs.digest" in notebooks["key"], notebooks["key"]
@@ -186,25 +186,25 @@ def test_caches_of_venv_and_executed_notebooks(pages):
 
 
 def test_the_cache_key_digest_changes_with_each_declared_input(tmp_path, monkeypatch):
-    """`python3 -m pzboek.build.inputs digest results notebooks` (what the workflow runs) changes when any file of
+    """`python3 -m pzboek.sphinxext.inputs digest results notebooks` (what the workflow runs) changes when any file of
     those groups changes, and covers the data, the runtime package, the chapters and the pinned requirements."""
-    result = subprocess.run(["python3", "-m", "pzboek.build.inputs", "digest", "results", "notebooks"], cwd=ROOT,
+    result = subprocess.run(["python3", "-m", "pzboek.sphinxext.inputs", "digest", "results", "notebooks"], cwd=ROOT,
                             capture_output=True, text=True, env={k: v for k, v in os.environ.items() if k != "PZ_SURVEY"})
     assert result.returncode == 0 and result.stdout.strip() == inputs.digest("results", "notebooks"), result.stderr
     declared = {p.relative_to(ROOT).as_posix() for p in inputs.files("results", "notebooks")}
     assert {"requirements.txt", "data/codebook.yml", "pzboek/estimates.py", "chapters/05_financieren.md",
             "index.md"} <= declared
-    assert not any(name.startswith(("pzboek/build/", "tools/", "tests/")) for name in declared)
+    assert not any(name.startswith(("pzboek/sphinxext/", "tools/", "tests/")) for name in declared)
     site = {p.relative_to(ROOT).as_posix() for p in inputs.files("site")}
     assert {"_static/pz.css", "_static/favicon.svg", "_static/fonts/Inter-Regular.woff2", "_templates/layout.html",
-            "pzboek/build/pages.py", "_config.yml"} <= site
+            "pzboek/sphinxext/pages.py", "_config.yml"} <= site
     # in a copy of the book: each of these edits changes the digest; an edit of the build code does not
     book = tmp_path / "book"
     shutil.copytree(ROOT, book, ignore=shutil.ignore_patterns(".venv", "_build", ".git", "bench", "node_modules"))
     monkeypatch.setattr(inputs, "ROOT", book)
     monkeypatch.delenv("PZ_SURVEY", raising=False)
     before = inputs.digest("results", "notebooks")
-    with open(book / "pzboek" / "build" / "pages.py", "a") as handle:
+    with open(book / "pzboek" / "sphinxext" / "pages.py", "a") as handle:
         handle.write("\n# a comment\n")
     assert inputs.digest("results", "notebooks") == before
     for name in ["data/margins.yml", "pzboek/charts.py", "chapters/02_maatschappelijk_waardevol_werk.md", "requirements.txt"]:

@@ -1,10 +1,10 @@
 """The PDF edition: the built site's pages (same executed notebooks, same numbers) joined into one print
-document and typeset as a report with WeasyPrint, in CSS paged media (pzboek/build/pdf.css).
+document and typeset as a report with WeasyPrint, in CSS paged media (pzboek/sphinxext/pdf.css).
 
 With the setting `pz_pdf_edition` (in _config.yml; `PZ_PDF=1` overrides it, as `make pdf` does) the build writes
 _build/html/participatiezekerheid.pdf when it has written the pages, so it is published with the site, and every
 page links it (_templates/pz-pdf.html); without it no page links a PDF and a stale one is removed, so the link never
-points at a missing or outdated file. `python -m pzboek.build.pdf --html print.html` writes the joined document of
+points at a missing or outdated file. `python -m pzboek.sphinxext.pdf --html print.html` writes the joined document of
 a built site, to inspect it. WeasyPrint is the maintained Python engine for paged media: running headers,
 target-counter() page numbers, float: footnote, bookmarks, tagged PDF.
 """
@@ -297,7 +297,7 @@ def _write_edition(app, exception) -> None:
         out.unlink(missing_ok=True)
         return
     missing = [d for d, _ in book_pages() if not (site / f"{d}.html").exists()]
-    if missing:  # a page a failed build removed (see pzboek/build/__init__.py): that build has failed already
+    if missing:  # a page a failed build removed (see pzboek/sphinxext/__init__.py): that build has failed already
         out.unlink(missing_ok=True)
         print(f"error: {out} was not written: {site / missing[0]}.html is missing", file=sys.stderr)
         return

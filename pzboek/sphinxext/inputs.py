@@ -3,9 +3,9 @@
 Standard library only: the Makefile and the CI workflow call it with the system Python before any environment
 exists.
 
-    python3 -m pzboek.build.inputs files results notebooks site   # the files, one per line (the Makefile)
-    python3 -m pzboek.build.inputs digest results notebooks       # one hash of them (the CI cache key)
-    python3 -m pzboek.build.inputs digest results notebooks site  # what the site is built from (the Makefile)
+    python3 -m pzboek.sphinxext.inputs files results notebooks site   # the files, one per line (the Makefile)
+    python3 -m pzboek.sphinxext.inputs digest results notebooks       # one hash of them (the CI cache key)
+    python3 -m pzboek.sphinxext.inputs digest results notebooks site  # what the site is built from (the Makefile)
 """
 from __future__ import annotations
 
@@ -63,7 +63,7 @@ def digest(*groups: str) -> str:
 
 def main(argv: list[str]) -> int:
     if len(argv) < 2 or argv[0] not in ("files", "digest"):
-        print(f"usage: python3 -m pzboek.build.inputs files|digest {'|'.join(GROUPS)}...", file=sys.stderr)
+        print(f"usage: python3 -m pzboek.sphinxext.inputs files|digest {'|'.join(GROUPS)}...", file=sys.stderr)
         return 2
     try:
         if argv[0] == "digest":

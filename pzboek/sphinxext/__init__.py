@@ -1,4 +1,4 @@
-"""The book's build: a Sphinx extension (`pzboek.build` in _config.yml), so that `jupyter-book build .` is the
+"""The book's build: a Sphinx extension (`pzboek.sphinxext` in _config.yml), so that `jupyter-book build .` is the
 whole build, and `make book` only adds the environment and strict flags.
 
 - prepare.py: on `builder-inited`, the build lock, the check of the inputs (one line and exit 1 on bad input),

@@ -12,7 +12,7 @@
    figure's CSV/SVG/PNG download and the Vega libraries.
 With unchanged inputs this costs a hash of the input files; pandas is not even imported.
 
-`python -m pzboek.build` runs steps 1-3 on their own (the tests use it).
+`python -m pzboek.sphinxext` runs steps 1-3 on their own (the tests use it).
 """
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ from . import inputs
 
 BUILD = inputs.ROOT / "_build"
 STAMP = BUILD / ".inputs-digest"  # the results digest of the last good build and what the check found
-ASSETS = BUILD / ".assets"  # copied into the site (html_extra_path, set by pzboek/build/__init__.py)
+ASSETS = BUILD / ".assets"  # copied into the site (html_extra_path, set by pzboek/sphinxext/__init__.py)
 PREPARED = BUILD / ".prepared-survey.pickle"
 PREPARED_SURVEY = "PZBOEK_PREPARED_SURVEY"  # names PREPARED to the kernels (pzboek/data.py reads it)
 VEGA_BUNDLE = "_vega/vega-bundle.js"  # _static/pz-charts.js loads it from here, only on pages with charts

@@ -1,11 +1,11 @@
 """`make live`: a live preview that rebuilds the book when a source file is saved and reloads the browser.
 
-`python -m pzboek.build.live [--port 8000] [more sphinx-autobuild options]` runs sphinx-autobuild on the book.
+`python -m pzboek.sphinxext.live [--port 8000] [more sphinx-autobuild options]` runs sphinx-autobuild on the book.
 Each rebuild is a Sphinx run with the book's extension, so it is the same build as `make book`: into the same
 _build/html (reusing its executed notebooks), under the same build lock (a `make book` meanwhile waits), with
 the same check (a changed survey file, codebook or table is validated before Sphinx reads a page; a bad one
 stops that rebuild with its one line and the last good pages stay served). Before each rebuild,
-`python -m pzboek.build.live --prepare` writes conf.py from _config.yml (sphinx-autobuild runs plain Sphinx,
+`python -m pzboek.sphinxext.live --prepare` writes conf.py from _config.yml (sphinx-autobuild runs plain Sphinx,
 not `jupyter-book build`) when _config.yml or _toc.yml changed.
 """
 from __future__ import annotations
@@ -40,7 +40,7 @@ def main(argv: list[str]) -> int:
     import sphinx_autobuild.__main__ as autobuild
 
     build = BUILD
-    options = ["--pre-build", f"{sys.executable} -m pzboek.build.live --prepare", "-n",
+    options = ["--pre-build", f"{sys.executable} -m pzboek.sphinxext.live --prepare", "-n",
                "-d", str(build / ".doctrees"), "-c", str(ROOT)]
     for ignored in IGNORED:
         options += ["--ignore", str(ROOT / ignored)]

@@ -1,6 +1,6 @@
 """How to cite this edition, from its one source of citation metadata: CITATION.cff.
 
-`pzboek.build.content` writes the landing page's "Citeer deze uitgave" block (directive `pz-citeer`) with these
+`pzboek.sphinxext.content` writes the landing page's "Citeer deze uitgave" block (directive `pz-citeer`) with these
 functions; tests/test_citation.py checks CITATION.cff against the Citation File Format schema.
 """
 from __future__ import annotations

@@ -13,7 +13,7 @@ from sphinx.util.docutils import SphinxDirective
 
 class Citeer(SphinxDirective):
     """`pz-citeer`: the landing page's "Citeer deze uitgave" block (APA, BibTeX, the original report, the
-    licence), written from CITATION.cff, the one source of the edition's citation metadata (pzboek/build/citation.py)."""
+    licence), written from CITATION.cff, the one source of the edition's citation metadata (pzboek/sphinxext/citation.py)."""
 
     def run(self):
         from docutils.statemachine import StringList

@@ -210,7 +210,7 @@ def _notebook_link(app, pagename, templatename, context, doctree) -> None:
     try:
         record = get_cache(app.env.mystnb_config.execution_cache_path).get_cached_project_nb(
             str(app.env.doc2path(pagename)))
-    except KeyError:  # not a notebook of the cache's project (pzboek/build/prepare.py adds them all)
+    except KeyError:  # not a notebook of the cache's project (pzboek/sphinxext/prepare.py adds them all)
         return
     if record is not None:
         app.pz_notebooks[pagename] = record.pk
