@@ -54,3 +54,23 @@ def test_one_kernel_runs_notebooks_in_turn_with_clean_namespaces(tmp_path, monke
     assert outputs["daarna"] == "na de fout\n"  # a fresh kernel after the failure
     assert [r.uri for r in cache.list_unexecuted()] == [str(broken)]  # for the build to run and report
     assert "kapot" in cache.get_project_record(str(broken)).traceback
+
+
+def test_the_executor_is_a_declared_setting_with_an_environment_override(monkeypatch):
+    """`pz_executor` in _config.yml names a registered jupyter-cache executor; $PZBOEK_EXECUTOR overrides it."""
+    from types import SimpleNamespace
+
+    import yaml
+
+    from pzboek import paths
+    from pzboek.sphinxext import _executor_override, prepare
+
+    configured = yaml.safe_load((paths.ROOT / "_config.yml").read_text(encoding="utf-8"))["sphinx"]["config"]
+    assert configured[prepare.EXECUTOR_SETTING] == prepare.DEFAULT_EXECUTOR in list_executors()
+    config = {prepare.EXECUTOR_SETTING: prepare.DEFAULT_EXECUTOR}
+    monkeypatch.delenv(prepare.EXECUTOR_OVERRIDE, raising=False)
+    _executor_override(SimpleNamespace(), config)
+    assert config[prepare.EXECUTOR_SETTING] == prepare.DEFAULT_EXECUTOR
+    monkeypatch.setenv(prepare.EXECUTOR_OVERRIDE, "local-parallel")
+    _executor_override(SimpleNamespace(), config)
+    assert config[prepare.EXECUTOR_SETTING] == "local-parallel"

@@ -13,6 +13,7 @@ Nothing here is imported by the chapters: editing it never invalidates an execut
 """
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -49,8 +50,15 @@ def _prepare(app) -> None:
     if app.builder.format != "html":  # linkcheck and friends need no executed notebooks
         app.pz_build_state = prepare.BuildState.load()
         return
-    app.pz_build_state = prepare.prepare(Path(app.env.mystnb_config.execution_cache_path), prepare.EXECUTOR,
-                                         app.config.nb_execution_timeout)
+    app.pz_build_state = prepare.prepare(Path(app.env.mystnb_config.execution_cache_path),
+                                         app.config[prepare.EXECUTOR_SETTING], app.config.nb_execution_timeout)
+
+
+def _executor_override(app, config) -> None:
+    from . import prepare
+
+    if os.environ.get(prepare.EXECUTOR_OVERRIDE):
+        config[prepare.EXECUTOR_SETTING] = os.environ[prepare.EXECUTOR_OVERRIDE]
 
 
 def _outdated(app, env, added, changed, removed) -> list[str]:
@@ -117,9 +125,17 @@ def setup(app):
     content.setup(app)
     pages.setup(app)
     pdf.setup(app)
+    from . import prepare
+
+    # which jupyter-cache executor runs the notebooks (prepare.py); set in _config.yml, $PZBOEK_EXECUTOR overrides
+    app.add_config_value(prepare.EXECUTOR_SETTING, prepare.DEFAULT_EXECUTOR, "env", types=[str])
+    app.connect("config-inited", _executor_override)
     app.pz_glue_failures = _GlueFailures()
     app.connect("config-inited", _serve_assets)
     app.connect("builder-inited", _prepare, priority=900)  # after myst-nb has set its cache path
     app.connect("env-get-outdated", _outdated)
     app.connect("build-finished", _remove_failed_pages)
-    return {"parallel_read_safe": True, "parallel_write_safe": True}
+    # Not safe to write in parallel: pages.py's html-page-context handlers collect, per written page, the stylesheets
+    # to join and the notebooks to copy on app (pz_stylesheets, pz_notebooks) for build-finished; under -j each
+    # writing process would keep its own. Reading is: the environment's own data is set before reading starts.
+    return {"parallel_read_safe": True, "parallel_write_safe": False}

@@ -4,7 +4,8 @@
 jupyter-cache's own executors ('local-parallel') start a fresh kernel for every notebook, and each kernel then
 imports pandas, Altair and vl-convert again. Here one kernel per core runs its share of the notebooks one after
 another, with the user namespace cleared between notebooks, so those imports are paid once per core. Which of
-the two the build uses is `pz_executor` in _config.yml, chosen by measurement (README, "Build").
+the two the build uses is the Sphinx setting `pz_executor` in _config.yml ($PZBOEK_EXECUTOR overrides it), chosen
+by measurement (docs/benchmark.md).
 Results are cached as jupyter-cache's own executors cache them, so myst-nb finds every notebook executed. A
 notebook that fails is reported as excepted and left out of the cache: the build executes it again and shows
 the error where it is. (The tests still execute every chapter in a kernel of its own.)

@@ -33,8 +33,10 @@ PREPARED = BUILD / ".prepared-survey.pickle"
 PREPARED_SURVEY = "PZBOEK_PREPARED_SURVEY"  # names PREPARED to the kernels (pzboek/data.py reads it)
 VEGA_BUNDLE = "_vega/vega-bundle.js"  # _static/pz-charts.js loads it from here, only on pages with charts
 # The jupyter-cache executor for the notebooks (an entry point of group `jcache.executors`): our shared-kernel
-# one, or jupyter-cache's own 'local-parallel'; $PZBOEK_EXECUTOR overrides it (the benchmark runs both).
-EXECUTOR = os.environ.get("PZBOEK_EXECUTOR", "pzboek-shared-kernels")
+# one, or jupyter-cache's own 'local-parallel'. A build takes the Sphinx setting `pz_executor` (_config.yml);
+# $PZBOEK_EXECUTOR overrides it there and here (the benchmark runs both).
+EXECUTOR_SETTING, EXECUTOR_OVERRIDE, DEFAULT_EXECUTOR = "pz_executor", "PZBOEK_EXECUTOR", "pzboek-shared-kernels"
+EXECUTOR = os.environ.get(EXECUTOR_OVERRIDE, DEFAULT_EXECUTOR)
 CACHE_DIR = BUILD / ".jupyter_cache"  # where myst-nb keeps it (beside _build/html) when run outside Sphinx
 TIMEOUT = 300  # seconds per cell outside Sphinx; a build uses `execute.timeout` of _config.yml
 LOCK_HELD = "PZBOEK_BUILD_LOCK"  # set while a process holds the build lock, so its children do not wait for it
