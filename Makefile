@@ -12,7 +12,7 @@ SHELL := /bin/bash
 .SHELLFLAGS := -o pipefail -c
 QUIET := $(if $(VERBOSE),cat,{ grep -v -E '^(Running Jupyter-Book|Source Folder|Config Path|Output Path|matplotlib is not installed|Finished generating HTML|Your book.s HTML pages|You can look at your book|Or paste this line|    (_build/html/|file://)|.*={20,}|$$)' || true;})
 
-.PHONY: book test serve bench standin lock clean
+.PHONY: book test test-fast serve bench standin lock clean
 
 # The environment: requirements.txt with hashes, and this checkout's pzboek installed editable (so notebook
 # kernels, JupyterLab and `jupyter-book build .` import it without PYTHONPATH; pyproject.toml registers its
@@ -48,6 +48,11 @@ _build/html/.built: $(VENV)/.installed
 
 test: $(VENV)/.installed
 	$(BIN)/python -m pytest -q
+
+# For authors: the tests that need no built book, browser or kernel (the text's numbers, the data tables, the
+# codebook, the survey check): about a minute. `make test` runs them all.
+test-fast: $(VENV)/.installed
+	$(BIN)/python -m pytest -q -m "not build and not browser and not slow"
 
 serve: book
 	$(BIN)/python -m http.server --directory _build/html --bind 127.0.0.1 8000

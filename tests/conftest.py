@@ -81,3 +81,16 @@ def built_pdf(built_book) -> Path:
 
     assert (built_book / pdf_name()).exists()
     return built_book / pdf_name()
+
+
+# Markers from what a test needs, so that no test can be left out of a selection by a forgotten decorator:
+# `build` (a built book), `browser` (Chromium), `slow` (a build, kernel or every download of its own).
+MARKED_BY_FIXTURE = {"built_book": "build", "built_pdf": "build", "browser": "browser", "write_variant": "slow",
+                     "downloads_folder": "slow"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        for fixture, marker in MARKED_BY_FIXTURE.items():
+            if fixture in getattr(item, "fixturenames", ()):
+                item.add_marker(marker)

@@ -174,6 +174,7 @@ def test_citations_and_bibliography(built_book):
     assert "Publieke zaken in de marktsamenleving" in page_text(built_book, "06_denktank")
 
 
+@pytest.mark.slow  # a kernel, a build or a bootstrap of its own
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
 def test_chapter_executes_in_a_fresh_kernel(chapter, monkeypatch):
     monkeypatch.delenv("PZ_SURVEY", raising=False)

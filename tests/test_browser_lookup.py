@@ -45,6 +45,7 @@ def test_no_browser_gives_one_clear_line():
     assert "no Chromium or Chrome found" in message and browser.ENV in message
 
 
+@pytest.mark.slow  # a kernel, a build or a bootstrap of its own
 def test_the_browser_fixture_fails_with_that_line(tmp_path):
     """The browser tests themselves: a browser that cannot be found fails them with the one line, no traceback."""
     test = tmp_path / "test_needs_browser.py"

@@ -17,7 +17,7 @@ from pzboek.published import load_figures
 
 
 @pytest.fixture(scope="module")
-def written(tmp_path_factory, survey):
+def downloads_folder(tmp_path_factory, survey):
     folder = tmp_path_factory.mktemp("downloads")
     downloads.write_downloads(survey, folder)
     return folder
@@ -27,17 +27,17 @@ def _pixels(png: bytes) -> np.ndarray:
     return np.asarray(Image.open(io.BytesIO(png)).convert("RGBA"))
 
 
-def test_every_figure_has_its_downloads_figure_A2_too(written):
+def test_every_figure_has_its_downloads_figure_A2_too(downloads_folder):
     keys = [*load_figures().index, "A2"]
-    assert sorted(p.name for p in written.iterdir()) == sorted(
+    assert sorted(p.name for p in downloads_folder.iterdir()) == sorted(
         ["datapackage.json", *(f"figuur{k}.{fmt}" for k in keys for fmt in charts.DOWNLOAD_FORMATS)])
 
 
-def test_a_downloaded_chart_stands_alone(written):
+def test_a_downloaded_chart_stands_alone(downloads_folder):
     """Title, notes, source, address, licence and the stand-in notice are inside the image (as outlines) and in its
     <title>/<desc>; the PNG has an opaque white background (a transparent one turns pale fills grey)."""
     for key, needs_legend in [("3", "reconstructie"), ("4", "benadering"), ("6", None), ("A2", None)]:
-        svg = (written / f"figuur{key}.svg").read_text(encoding="utf-8")
+        svg = (downloads_folder / f"figuur{key}.svg").read_text(encoding="utf-8")
         assert "<text" not in svg and "font-family" not in svg, key  # nothing left for a missing font to change
         said = re.search(r"<title>(.*?)</title><desc>(.*?)</desc>", svg, re.S)
         title, desc = (t.replace("&amp;", "&") for t in said.groups())
@@ -47,7 +47,7 @@ def test_a_downloaded_chart_stands_alone(written):
         assert "CC BY 4.0" in desc and downloads.edition_address() in desc
         for kind in ("benadering", "reconstructie"):
             assert (PROVENANCE[kind].note.split(":")[0] in desc) == (kind == needs_legend), (key, kind)
-        assert tuple(_pixels((written / f"figuur{key}.png").read_bytes())[0, 0]) == (255, 255, 255, 255)
+        assert tuple(_pixels((downloads_folder / f"figuur{key}.png").read_bytes())[0, 0]) == (255, 255, 255, 255)
 
 
 def test_outlined_text_draws_what_the_text_did(survey):
@@ -70,10 +70,10 @@ def test_outline_text_refuses_what_it_cannot_place():
         fonts.outline_text('<svg><text dx="3" font-size="13px">x</text></svg>')
 
 
-def test_the_csvs_are_a_valid_data_package(written, survey):
-    report = Package(str(written / "datapackage.json")).validate()
+def test_the_csvs_are_a_valid_data_package(downloads_folder, survey):
+    report = Package(str(downloads_folder / "datapackage.json")).validate()
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
-    package = json.loads((written / "datapackage.json").read_text(encoding="utf-8"))
+    package = json.loads((downloads_folder / "datapackage.json").read_text(encoding="utf-8"))
     assert package["licenses"][0]["name"] == "CC-BY-4.0" and "raking" in package["description"]
     assert downloads.STANDIN_NOTE in package["description"]
     by_name = {r["name"]: r for r in package["resources"]}
@@ -82,6 +82,6 @@ def test_the_csvs_are_a_valid_data_package(written, survey):
     bron = next(f for f in figure1["schema"]["fields"] if f["name"] == "bron")
     assert bron["constraints"]["enum"] == ["tekst", "benadering", "reconstructie", "gegenereerd"]
     # the numbers the data user reads are the figure's
-    rows = list(csv.DictReader(io.StringIO((written / "figuur1.csv").read_text(encoding="utf-8-sig")), delimiter=";"))
+    rows = list(csv.DictReader(io.StringIO((downloads_folder / "figuur1.csv").read_text(encoding="utf-8-sig")), delimiter=";"))
     expected = charts.figure_table(survey, "1")
     assert [float(r["percentage"].replace(",", ".")) for r in rows] == list(expected["percentage"])

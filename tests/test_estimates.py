@@ -120,6 +120,7 @@ def test_identical_groups_are_not_significant():
     assert survey.compare_groups("y", 1, ["g=1", "g=2"]).p_value > 0.5
 
 
+@pytest.mark.slow  # a kernel, a build or a bootstrap of its own
 @pytest.mark.parametrize("variable,codes,subgroup", [
     ("betalen", (1,), ""), ("org_burgers", (4, 5), "opleiding=3"), ("banen_verdwenen", (1,), "")])
 def test_linearised_standard_error_agrees_with_a_bootstrap_with_reraking(survey, variable, codes, subgroup):

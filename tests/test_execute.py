@@ -2,6 +2,7 @@
 failures left to the build."""
 from pathlib import Path
 
+import pytest
 from jupyter_cache import get_cache
 from jupyter_cache.executors import list_executors, load_executor
 
@@ -29,6 +30,7 @@ def write(folder: Path, name: str, code: str) -> Path:
     return path
 
 
+@pytest.mark.slow  # a kernel, a build or a bootstrap of its own
 def test_one_kernel_runs_notebooks_in_turn_with_clean_namespaces(tmp_path, monkeypatch):
     assert "pzboek-shared-kernels" in list_executors()  # registered in pyproject.toml
     monkeypatch.setattr(execute, "workers", lambda: 1)

@@ -6,6 +6,7 @@ import sys
 
 import jupytext
 import nbformat
+import pytest
 from nbclient import NotebookClient
 
 from pzboek import paths
@@ -13,6 +14,7 @@ from pzboek import paths
 CHAPTER = paths.ROOT / "chapters" / "01_vooraf.md"
 
 
+@pytest.mark.slow  # a kernel, a build or a bootstrap of its own
 def test_pzboek_is_importable_from_any_folder_without_pythonpath(tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     result = subprocess.run([sys.executable, "-c", "import pzboek, sys; print(pzboek.__file__)"],
@@ -21,6 +23,7 @@ def test_pzboek_is_importable_from_any_folder_without_pythonpath(tmp_path):
     assert result.stdout.strip() == str(paths.ROOT / "pzboek" / "__init__.py")
 
 
+@pytest.mark.slow  # a kernel, a build or a bootstrap of its own
 def test_a_chapter_runs_as_a_notebook_without_pythonpath(tmp_path, monkeypatch):
     notebook = jupytext.read(CHAPTER)
     assert notebook.metadata["jupytext"]["text_representation"]["format_name"] == "myst"
@@ -33,6 +36,7 @@ def test_a_chapter_runs_as_a_notebook_without_pythonpath(tmp_path, monkeypatch):
     assert printed.strip() == str(paths.ROOT / "pzboek" / "__init__.py")
 
 
+@pytest.mark.slow  # a kernel, a build or a bootstrap of its own
 def test_jupytext_writes_a_chapter_as_an_ipynb(tmp_path):
     target = tmp_path / "01_vooraf.ipynb"
     jupytext_cli = os.path.join(os.path.dirname(sys.executable), "jupytext")
@@ -43,6 +47,7 @@ def test_jupytext_writes_a_chapter_as_an_ipynb(tmp_path):
         [c.source for c in jupytext.read(CHAPTER).cells if c.cell_type == "code"]
 
 
+@pytest.mark.slow  # a kernel, a build or a bootstrap of its own
 def test_jupyter_server_contents_manager_serves_a_chapter_as_a_notebook():
     """What JupyterLab asks for when it opens a chapter as a notebook: jupytext's contents manager (enabled as
     a server extension by the jupytext package) returns the Markdown file as a notebook."""

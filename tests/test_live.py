@@ -10,6 +10,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 from pzboek import paths
 from pzboek.sphinxext import prepare
 
@@ -41,6 +43,7 @@ def wait_for(condition, seconds: float, process: subprocess.Popen, log: Path):
     return None
 
 
+@pytest.mark.slow  # a kernel, a build or a bootstrap of its own
 def test_live_preview_rebuilds_a_saved_chapter(tmp_path):
     book = tmp_path / "book"
     shutil.copytree(paths.ROOT, book, ignore=shutil.ignore_patterns(".venv", "_build", ".git", ".pytest_cache",
@@ -89,6 +92,7 @@ def test_live_preview_rebuilds_a_saved_chapter(tmp_path):
     assert fetch(f"http://127.0.0.1:{port}/") is None, "the server still answers after stopping"
 
 
+@pytest.mark.slow  # a kernel, a build or a bootstrap of its own
 def test_build_lock_serialises_builds(tmp_path, monkeypatch):
     """While one process holds the lock, a second waits (and says so); a child of the holder does not wait."""
     monkeypatch.setattr(prepare, "BUILD", tmp_path / "_build")
