@@ -1,4 +1,5 @@
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -10,11 +11,19 @@ import pytest
 
 from pzboek import paths
 from pzboek.data import load_weighted_survey
+from pzboek.sphinxext.pdf import book_pages
 from tools.standin import write_sav
 from pzboek.survey import read_sav
 
 ROOT = paths.ROOT
 BIN = Path(sys.executable).parent
+
+# The site's pages in reading order, from _toc.yml, and the figures each shows, from its source (the glue:figure
+# directives): a chapter added to the book is tested without touching a test.
+BOOK_PAGES = [f"{docname}.html" for docname, _ in book_pages()]
+FIGURE = re.compile(r"^```\{glue:figure\} figuur(\w+)$", re.M)
+CHART_PAGES = {page: found for page in BOOK_PAGES
+               if (found := FIGURE.findall((ROOT / page.replace(".html", ".md")).read_text(encoding="utf-8")))}
 
 
 @pytest.fixture(scope="session")

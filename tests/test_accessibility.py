@@ -32,12 +32,10 @@ from pathlib import Path
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
+from conftest import BOOK_PAGES
 from test_browser import Tab, browser, published_site  # noqa: F401 (fixtures)
 
-PAGES = ["index.html", "chapters/01_vooraf.html", "chapters/02_maatschappelijk_waardevol_werk.html",
-         "chapters/03_overvraagde_overheid.html", "chapters/04_organiseren.html", "chapters/05_financieren.html",
-         "chapters/06_denktank.html", "chapters/verantwoording.html", "chapters/verkenner.html", "chapters/codeboek.html", "search.html",
-         "bestaat-niet.html"]  # a missing address: the 404 page
+PAGES = [*BOOK_PAGES, "search.html", "bestaat-niet.html"]  # the book, its search page, a missing address (404)
 OPEN_TABLES = "() => document.querySelectorAll('details.pz-tabel-toggle').forEach(d => { d.open = true; })"
 LIVE = ("() => Array.from(document.querySelectorAll('.pz-figuur, .pz-verkenner')).every(f => f.classList.contains('pz-live'))")
 

@@ -17,22 +17,14 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from pzboek import paths
+from conftest import BOOK_PAGES, CHART_PAGES
 from pzboek.charts import DARK_COLOURS, TEXT_COLOUR
 from tools.browser import BrowserNotFound, find_chromium
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
-# chapter page -> the figure numbers on it, in page order
-CHART_PAGES = {
-    "chapters/02_maatschappelijk_waardevol_werk.html": ["1", "2"],
-    "chapters/03_overvraagde_overheid.html": ["3"],
-    "chapters/04_organiseren.html": ["4", "5"],
-    "chapters/05_financieren.html": ["6", "7"],
-    "chapters/06_denktank.html": ["A1"],  # this edition's additions are numbered apart
-    "chapters/verantwoording.html": ["A2"],  # appendix: histogram of the weights
-}
-NO_CHART_PAGES = ["chapters/01_vooraf.html", "index.html"]
+# chapter page -> the figure numbers on it, in page order; the pages without a figure (conftest.py)
+NO_CHART_PAGES = [page for page in BOOK_PAGES if page not in CHART_PAGES]
 DARK_TEXT = DARK_COLOURS[TEXT_COLOUR]  # the dark palette of pzboek/charts.py
 TIMEOUT_MS = 10_000
 
@@ -1053,7 +1045,7 @@ BROKEN_WORDS = """() => [...document.querySelectorAll('.bd-article :is(h1, h2, h
 def test_titles_break_between_words_on_a_phone(tab, width):
     """No word of a page or section title is split across lines (without Dutch hyphenation it would be, unmarked)."""
     t = tab(viewport={"width": width, "height": 740}, has_touch=True, is_mobile=True)
-    for path in ["index.html", *(f"chapters/{p.stem}.html" for p in sorted((paths.ROOT / "chapters").glob("*.md")))]:
+    for path in BOOK_PAGES:
         page = t.open(path, live=False)
         assert page.evaluate(BROKEN_WORDS) == [], (width, path)
 
