@@ -11,7 +11,7 @@ import pytest
 
 from pzboek import paths
 from pzboek.data import load_weighted_survey
-from pzboek.sphinxext.pdf import book_pages
+from pzboek.sphinxext.prepare import book_pages
 from tools.standin import write_sav
 from pzboek.survey import read_sav
 

@@ -27,7 +27,7 @@ from bs4 import BeautifulSoup, Tag
 from pzboek import paths
 
 from . import citation
-from .prepare import BuildState, build_lock
+from .prepare import BuildState, book_pages, build_lock
 
 SITE = paths.ROOT / "_build" / "html"
 STYLESHEET = Path(__file__).with_name("pdf.css")
@@ -44,12 +44,6 @@ def _config() -> dict:
 def pdf_name(config: dict | None = None) -> str:
     """The PDF's file name in the site: html_context's pz_pdf in _config.yml, which the site's link uses too."""
     return (config or _config())["sphinx"]["config"]["html_context"]["pz_pdf"]
-
-
-def book_pages() -> list[tuple[str, str]]:
-    """(docname, part caption) in the order of _toc.yml: the landing page first, then every part's chapters."""
-    toc = yaml.safe_load((paths.ROOT / "_toc.yml").read_text(encoding="utf-8"))
-    return [(toc["root"], "")] + [(c["file"], part["caption"]) for part in toc["parts"] for c in part["chapters"]]
 
 
 def _key(docname: str) -> str:

@@ -58,13 +58,18 @@ class BuildState(dict):
         partial.replace(STAMP)
 
 
-def book_notebooks() -> list[Path]:
-    """The notebooks of the table of contents, in order."""
+def book_pages() -> list[tuple[str, str]]:
+    """(docname, part caption) in the order of _toc.yml, its one reader: the landing page, then every part's
+    chapters."""
     import yaml
 
     toc = yaml.safe_load((inputs.ROOT / "_toc.yml").read_text(encoding="utf-8"))
-    files = [toc["root"], *(c["file"] for part in toc.get("parts", []) for c in part["chapters"])]
-    return [inputs.ROOT / f"{f}.md" for f in files]
+    return [(toc["root"], "")] + [(c["file"], part["caption"]) for part in toc.get("parts", []) for c in part["chapters"]]
+
+
+def book_notebooks() -> list[Path]:
+    """The notebooks of the table of contents, in order."""
+    return [inputs.ROOT / f"{docname}.md" for docname, _ in book_pages()]
 
 
 def check_inputs():
