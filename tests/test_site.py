@@ -104,3 +104,14 @@ def test_chart_pages_preload_the_chart_font_and_other_pages_do_not(built_book):
         html = page.read_text(encoding="utf-8")
         preload = re.findall(r'<link rel="preload" href="([^"]+)" as="font"', html)
         assert (preload == ["../_static/fonts/Inter-Regular.woff2"]) == ('class="pz-figuur"' in html), page.name
+
+
+def test_no_page_carries_thebe(built_book):
+    """Jupyter Book 1 always loads sphinx-thebe, for live code this book does not have: none of its scripts, its
+    stylesheet, its Binder configuration or its CDN address reach a page (pages.py, content.py)."""
+    for page in built_book.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        for mark in ("thebe", "kernelName", "unpkg.com"):
+            assert mark not in text, (page.relative_to(built_book), mark)
+    css = next((built_book / "_static" / "styles").glob("pz-*.css")).read_text(encoding="utf-8")
+    assert "thebe" not in css

@@ -229,6 +229,18 @@ def dutch_search_language():
     return SearchDutchPorter
 
 
+# sphinx-thebe (which Jupyter Book 1 always loads) appends its configuration to every page with cells, for live
+# code this book does not have: a Binder repository and a kernel name as inline scripts. Its scripts and stylesheet
+# are kept off the pages in pages.py.
+THEBE_NODES = ("text/x-thebe-config", "kernelName = ")
+
+
+def _without_thebe(app, doctree, docname) -> None:
+    for node in list(doctree.findall(nodes.raw)):
+        if any(mark in node.astext() for mark in THEBE_NODES):
+            node.parent.remove(node)
+
+
 def setup(app) -> None:
     app.add_search_language(dutch_search_language())
     app.add_enumerable_node(AdditionFigure, "toevoeging", html=(_visit_figure, _depart_figure))
@@ -239,6 +251,8 @@ def setup(app) -> None:
     app.add_transform(FootnotesOutOfAdditions)
     _register_round_citations()
     _register_dutch_bibliography()
+    # after sphinx-thebe appended them (its handler is older), before raw HTML becomes IndexedHTML
+    app.connect("doctree-resolved", _without_thebe)
     app.connect("doctree-resolved", _join_text_nodes)
     app.connect("doctree-resolved", _raw_html_for_the_index)
     app.add_directive("pz-citeer", Citeer)

@@ -85,12 +85,13 @@ def _one_stylesheet(app, pagename, templatename, context, doctree) -> None:
         app.pz_theme_stylesheets = HREF.findall(app.builder.templates.render_string(
             THEME_STYLESHEETS, {**context, "pathto": lambda n, r=0: n}))
     theme = app.pz_theme_stylesheets
-    joined = [c for c in context["css_files"] if not c.attributes.get("media")]
+    sheets = [c for c in context["css_files"] if not _thebe(c)]
+    joined = [c for c in sheets if not c.attributes.get("media")]
     files = [*theme, *(c.filename.split("?")[0] for c in joined)]
     name = f"{STYLESHEETS_DIR}/pz-{hashlib.sha256(' '.join(files).encode()).hexdigest()[:12]}.css"
     app.pz_stylesheets[name] = files
     context["pz_stylesheet"] = name
-    context["css_files"] = [c for c in context["css_files"] if c not in joined]
+    context["css_files"] = [c for c in sheets if c not in joined]
 
 
 def _write_joined_stylesheets(app) -> None:
@@ -108,53 +109,61 @@ def _write_joined_stylesheets(app) -> None:
 
 # Scripts in <head> block the first paint: every script file is deferred (deferred ones still run in document
 # order, after parsing). documentation_options.js must run at once (inline scripts in <head> set
-# DOCUMENTATION_OPTIONS), so its few lines are written into the page instead of costing a request of their own.
-OPTIONS_TEMPLATE = Path(__import__("sphinx").__file__).parent / "themes" / "basic" / "static" / "documentation_options.js.jinja"
-
+# DOCUMENTATION_OPTIONS), so its few lines are written into the page instead of costing a request of their own,
+# rendered from Sphinx's own template through the builder's template loader.
+OPTIONS_TEMPLATE = "static/documentation_options.js.jinja"
 
 # Scripts of the book that only some pages need: Jupyter Book links every .js file of _static into every page, so
 # each is kept only on pages whose body has its element.
 PAGE_SCRIPTS = {"pz-verkenner.js": 'class="pz-verkenner"'}
+# Jupyter Book 1 always loads sphinx-thebe. This book has no live code cells, and thebe's inline configuration
+# names a CDN host (and comes twice, a console SyntaxError): its scripts and stylesheet stay off every page.
+THEBE = ("sphinx-thebe.js", "THEBE_JS_URL", "thebe.css")
 
 
-def _script_name(script) -> str:
-    """A script's file name without folder or query ('doctools.js'); '' for an inline script."""
-    return os.path.basename(str(script.filename or "")).split("?")[0]
+def _script_name(asset) -> str:
+    """An asset's file name without folder or query ('doctools.js'); '' for an inline script."""
+    return os.path.basename(str(asset.filename or "")).split("?")[0]
+
+
+def _thebe(asset) -> bool:
+    return _script_name(asset) in THEBE or THEBE[1] in asset.attributes.get("body", "")
 
 
 def _deferred_scripts(app, pagename, templatename, context, doctree) -> None:
-    from sphinx.builders.html._assets import _JavaScript
-
-    if "script_files" not in context:
+    """The page's scripts, rebuilt through Sphinx's documented per-page route (app.add_js_file during
+    html-page-context adds to this page only): page-specific ones where their element is, thebe's nowhere, every
+    file deferred, documentation_options.js inline, translations.js early enough (see below)."""
+    scripts = context.get("script_files")
+    if scripts is None:
         return
     body = context.get("body", "")
-    context["script_files"] = [s for s in context["script_files"]
-                               if PAGE_SCRIPTS.get(_script_name(s), "") in body]
     if getattr(app, "pz_options_js", None) is None:
-        app.pz_options_js = app.builder.templates.render_string(
-            OPTIONS_TEMPLATE.read_text(encoding="utf-8"), app.builder.globalcontext).strip()
-    scripts = []
-    for script in context["script_files"]:
+        app.pz_options_js = app.builder.templates.render(OPTIONS_TEMPLATE, app.builder.globalcontext).strip()
+    kept = [(s, s.priority) for s in scripts if PAGE_SCRIPTS.get(_script_name(s), "") in body and not _thebe(s)]
+    scripts.clear()  # the builder's list for this page, which add_js_file fills again
+    for script, priority in _translations_before_highlight(kept):
+        # (the list holds site paths, '_static/doctools.js'; add_js_file takes them as registered, 'doctools.js')
+        filename = str(script.filename or "").removeprefix("_static/") or None
         if _script_name(script) == "documentation_options.js":
-            script = _JavaScript("", priority=script.priority, body=app.pz_options_js)
-        elif script.filename and not {"defer", "async"} & set(script.attributes):
-            script = _JavaScript(script.filename, priority=script.priority, **{**script.attributes, "defer": "defer"})
-        scripts.append(script)
-    context["script_files"] = _translations_before_highlight(scripts)
+            app.add_js_file(None, priority=priority, body=app.pz_options_js)
+        elif filename and not {"defer", "async"} & set(script.attributes):
+            app.add_js_file(filename, priority=priority, **{**script.attributes, "defer": "defer"})
+        else:
+            app.add_js_file(filename, priority=priority, **script.attributes)
+    if pagename == "search":
+        app.add_js_file(None, body=SEARCH_SNIPPETS_JS)
 
 
-def _translations_before_highlight(scripts: list) -> list:
+def _translations_before_highlight(scripts: list[tuple]) -> list[tuple]:
     """A deferred sphinx_highlight.js writes its 'Hide Search Matches' link as soon as it runs: translations.js
     (priority 500, so later) must have loaded the Dutch strings by then. It moves to right after doctools.js
     (which it needs), with doctools' priority: the theme sorts the scripts by priority after this event."""
-    from sphinx.builders.html._assets import _JavaScript
-
-    names = [_script_name(s) for s in scripts]
+    names = [_script_name(s) for s, _ in scripts]
     if "translations.js" in names and "doctools.js" in names:
-        translations = scripts.pop(names.index("translations.js"))
-        doctools = scripts[names.index("doctools.js")]
-        scripts.insert(names.index("doctools.js") + 1,
-                       _JavaScript(translations.filename, priority=doctools.priority, **translations.attributes))
+        translations, _ = scripts.pop(names.index("translations.js"))
+        doctools = names.index("doctools.js")
+        scripts.insert(doctools + 1, (translations, scripts[doctools][1]))
     return scripts
 
 
@@ -241,16 +250,6 @@ def _preload_chart_font(app, pagename, templatename, context, doctree) -> None:
             f'\n<link rel="preload" href="{href}" as="font" type="font/woff2" crossorigin="anonymous" />')
 
 
-def _drop_thebe(app, config=None) -> None:
-    """Jupyter Book 1 always loads sphinx-thebe. This book has no live code cells, and thebe's inline
-    script (included twice, a console SyntaxError) names a CDN host; so its hooks and assets go."""
-    for event, listeners in app.events.listeners.items():
-        for listener in list(listeners):
-            if getattr(listener.handler, "__module__", "").startswith("sphinx_thebe"):
-                app.disconnect(listener.id)
-    app.registry.css_files = [(name, attrs) for name, attrs in app.registry.css_files if "thebe" not in name]
-
-
 # Search result snippets are the text of each found page (Sphinx's Search.htmlToText drops only scripts, styles
 # and heading links): without the charts' drawn text (tick labels, "Percentage") and any code cell. Written into
 # the search page only, before its deferred scripts; it wraps Search.htmlToText once these have defined it.
@@ -263,15 +262,6 @@ SEARCH_SNIPPETS_JS = """document.addEventListener("DOMContentLoaded", () => {
     return toText(page.documentElement.outerHTML, anchor);
   };
 });"""
-
-
-def _search_snippets(app, pagename, templatename, context, doctree) -> None:
-    if pagename == "search" and "script_files" in context:
-        from sphinx.builders.html._assets import _JavaScript
-
-        context["script_files"] = [*context["script_files"], _JavaScript("", body=SEARCH_SNIPPETS_JS)]
-
-
 
 
 def _assets_changed(app, env, added, changed, removed) -> list[str]:
@@ -315,11 +305,10 @@ def _theme_filters(app) -> None:
 
 
 def setup(app) -> None:
-    app.connect("config-inited", _drop_thebe)  # once every extension, sphinx-thebe included, is set up
     app.connect("builder-inited", _booktheme_dutch)
     app.connect("builder-inited", _theme_filters)
     app.connect("env-get-outdated", _assets_changed)
-    for handler in (_one_stylesheet, _deferred_scripts, _search_snippets, _preload_chart_font, _notebook_link,
+    for handler in (_one_stylesheet, _deferred_scripts, _preload_chart_font, _notebook_link,
                     _standin_notice):
         app.connect("html-page-context", handler)
     app.connect("html-page-context", _dutch_issue_link, priority=600)  # after the theme has made its buttons
