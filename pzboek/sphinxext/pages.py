@@ -10,52 +10,8 @@ import os
 import re
 from pathlib import Path
 
+from .mends import dutch_static_scripts, mend
 from .trim import site_words, trim_stylesheet
-
-# Markup the themes hard-code in their templates, mended while the page renders (the `pz_mend` filter over the
-# theme's `content` block in _templates/layout.html): no setting or message catalog reaches these strings.
-MARKUP_FIXES = {
-    'aria-label="Main"': 'aria-label="Hoofdmenu"',  # sphinx-book-theme components/sbt-sidebar-nav.html
-    '<nav aria-label="Page">': '<nav aria-label="Pagina">',  # sphinx-book-theme layout.html, print contents
-    # pydata-sphinx-theme layout.html: the primary sidebar holds the book's logo (a link to the start page)
-    # outside any landmark, beside its <nav>: the whole sidebar is the book's navigation
-    '<div id="pst-primary-sidebar" class="bd-sidebar-primary bd-sidebar">':
-        '<div id="pst-primary-sidebar" class="bd-sidebar-primary bd-sidebar" role="navigation" aria-label="Boek">',
-}
-
-
-def mend(markup: str) -> str:
-    for wrong, right in MARKUP_FIXES.items():
-        markup = markup.replace(wrong, right)
-    return markup
-
-
-# Static scripts of extensions with English strings and no setting or catalog for them: written in Dutch in the
-# site's copy after Sphinx has copied the static files (there is no hook for a static file's content).
-# sphinx-copybutton keeps its messages in a `const` of its own and uses the 'en' entry for any language it does
-# not know; sphinx-togglebutton writes its button's aria-label in its script.
-STATIC_SCRIPT_FIXES = {
-    "copybutton.js": [("""    'copy': 'Copy',
-    'copy_to_clipboard': 'Copy to clipboard',
-    'copy_success': 'Copied!',
-    'copy_failure': 'Failed to copy',""", """    'copy': 'Kopiëren',
-    'copy_to_clipboard': 'Naar klembord kopiëren',
-    'copy_success': 'Gekopieerd!',
-    'copy_failure': 'Kopiëren mislukt',""")],
-    "togglebutton.js": [('aria-label="Toggle hidden content"', 'aria-label="Verborgen inhoud tonen of verbergen"')],
-}
-
-
-def _dutch_static_scripts(outdir: Path) -> None:
-    for name, fixes in STATIC_SCRIPT_FIXES.items():
-        path = outdir / "_static" / name
-        if path.exists():
-            text = original = path.read_text(encoding="utf-8")
-            for wrong, right in fixes:
-                text = text.replace(wrong, right)
-            if text != original:
-                path.write_text(text, encoding="utf-8")
-
 
 # The theme and extensions link a dozen stylesheets, one behind an @import: each a render-blocking request on a
 # slow phone network. Pages link one stylesheet instead (`pz_stylesheet` in _templates/layout.html), the same
@@ -294,7 +250,7 @@ def _standin_notice(app, pagename, templatename, context, doctree) -> None:
 def _finish(app, exception) -> None:
     if exception is None and app.builder.format == "html":
         _write_joined_stylesheets(app)
-        _dutch_static_scripts(Path(app.outdir))
+        dutch_static_scripts(Path(app.outdir))
         _copy_notebooks(app)
 
 
