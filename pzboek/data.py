@@ -16,13 +16,11 @@ from .estimates import WeightedSurvey
 from .survey import load_codebook, load_survey, survey_is_standin
 from .weighting import load_margins, weigh
 
-PREPARED = "PZBOEK_PREPARED_SURVEY"
-
 
 @cache
 def load_weighted_survey(path: Path | None = None) -> WeightedSurvey:
     path = Path(path) if path else paths.survey_path()
-    prepared = os.environ.get(PREPARED)
+    prepared = os.environ.get(paths.PREPARED_SURVEY)
     if path == paths.survey_path() and prepared and Path(prepared).exists():
         return pickle.loads(Path(prepared).read_bytes())
     data, codebook, margins = load_survey(path), load_codebook(), load_margins()

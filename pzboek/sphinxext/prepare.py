@@ -24,13 +24,15 @@ import shutil
 import sys
 from pathlib import Path
 
+from pzboek import paths
+
 from . import inputs
 
 BUILD = inputs.ROOT / "_build"
 STAMP = BUILD / ".inputs-digest"  # the results digest of the last good build and what the check found
 ASSETS = BUILD / ".assets"  # copied into the site (html_extra_path, set by pzboek/sphinxext/__init__.py)
 PREPARED = BUILD / ".prepared-survey.pickle"
-PREPARED_SURVEY = "PZBOEK_PREPARED_SURVEY"  # names PREPARED to the kernels (pzboek/data.py reads it)
+PREPARED_SURVEY = paths.PREPARED_SURVEY  # names PREPARED to the kernels (pzboek/data.py reads it)
 VEGA_BUNDLE = "_vega/vega-bundle.js"  # _static/pz-charts.js loads it from here, only on pages with charts
 # The jupyter-cache executor for the notebooks (an entry point of group `jcache.executors`): our shared-kernel
 # one, or jupyter-cache's own 'local-parallel'. A build takes the Sphinx setting `pz_executor` (_config.yml);
