@@ -1,6 +1,7 @@
 """The build's check step (pzboek/sphinxext/prepare.py): executed notebooks are dropped whenever an input of the
 numbers changes and only then; bad input stops the build with one line before any notebook runs."""
 import shutil
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -38,9 +39,9 @@ def sandbox(tmp_path, monkeypatch):
         def __init__(self, cache):
             pass
 
-        def run_and_cache(self, *, filter_uris, timeout, while_kernels_start):
+        def run_and_cache(self, *, filter_uris, timeout, while_kernels_start, notebooks_to_run):
             while_kernels_start()
-            runs.append(len(filter_uris))
+            runs.append(notebooks_to_run)
     monkeypatch.setattr("jupyter_cache.executors.load_executor", lambda name, cache: Executor(cache))
     cache = build / ".jupyter_cache"
 
@@ -57,11 +58,12 @@ def test_nothing_changed_keeps_the_cache_and_runs_nothing(sandbox):
     book, runs, run, cache = sandbox
     state = run()
     assert (cache / "marker").exists() and runs == [len(prepare.book_notebooks())]
-    assert state == {"digest": inputs.digest("results"), "standin": True}
+    assert state == {"digest": inputs.digest("results"), "standin": True,
+                     "notebooks": inputs.notebook_digests(prepare.book_notebooks())}
 
 
 @pytest.mark.parametrize("name", ["data/participatiezekerheid_2019.sav", "data/codebook.yml", "data/margins.yml",
-                                  "data/published_figures.csv", "data/vergelijkingen.csv", "pzboek/estimates.py",
+                                  "data/vergelijkingen.csv", "pzboek/estimates.py",
                                   "requirements.txt", "_static/fonts/Inter-Regular.otf"])
 def test_changed_input_of_the_results_clears_the_cache(sandbox, name):
     book, runs, run, cache = sandbox
@@ -69,6 +71,35 @@ def test_changed_input_of_the_results_clears_the_cache(sandbox, name):
         handle.write(b"\n")
     run()
     assert not (cache / "marker").exists() and len(runs) == 2
+
+
+def _edit_csv(path, match: str, column: str, value: str) -> None:
+    import csv
+
+    with open(path, encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    row = next(r for r in rows if match in r.values())
+    row[column] = value
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+@pytest.mark.parametrize("table, match, column, stale", [
+    # a figure's note: the one chapter that shows it
+    ("data/figuren.csv", "Lokale maatschappelijke kwesties (afgeronde %)", "toelichting", ["03_overvraagde_overheid"]),
+    # one of chapter 3's rows: chapter 3, and the pages that count or mark every row
+    ("data/published_figures.csv", "fig3_huisvesting", "in_tekst", ["03_overvraagde_overheid", "codeboek", "index",
+                                                                    "verantwoording", "verkenner"]),
+])
+def test_an_edited_row_reruns_only_the_pages_that_use_it(sandbox, table, match, column, stale):
+    book, runs, run, cache = sandbox
+    before = prepare.BuildState.load()["notebooks"]
+    _edit_csv(book / table, match, column, "bewerkt")
+    after = run()["notebooks"]
+    assert sorted(Path(nb).stem for nb in after if after[nb] != before[nb]) == stale
+    assert runs[-1] == len(stale) and (cache / "marker").exists()  # the others' results are kept
 
 
 def test_changed_chapter_title_clears_the_cache(sandbox):

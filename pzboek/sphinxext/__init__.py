@@ -62,15 +62,15 @@ def _executor_override(app, config) -> None:
 
 
 def _outdated(app, env, added, changed, removed) -> list[str]:
-    """Every page is read again when the inputs of the numbers changed (its outputs may all differ), and so is a
-    page a failed build removed (its doctree holds the failure)."""
+    """A page is read again when the inputs of its notebook's results changed (inputs.notebook_digests: its outputs
+    may all differ), and so is a page a failed build removed (its doctree holds the failure)."""
     from .prepare import BUILD
 
-    again, failed = set(), BUILD / FAILED_PAGES
-    digest = app.pz_build_state.get("digest")
-    if getattr(env, "pz_results_digest", None) != digest:
-        env.pz_results_digest = digest
-        again = set(env.found_docs)
+    failed = BUILD / FAILED_PAGES
+    digests = {env.path2doc(nb): d for nb, d in app.pz_build_state.get("notebooks", {}).items()}
+    read = getattr(env, "pz_notebook_digests", {})
+    again = {doc for doc, d in digests.items() if doc in env.found_docs and read.get(doc) != d}
+    env.pz_notebook_digests = digests
     if failed.exists():
         again |= set(failed.read_text().split()) & env.found_docs
         failed.unlink()

@@ -58,22 +58,24 @@ def _drop_first_cell(nb) -> None:
 
 class SharedKernelExecutor(JupyterExecutorAbstract):
     """jupyter-cache's executor interface over shared kernels: `run_and_cache` as for any jcache executor, with
-    one argument of its own, `while_kernels_start`: a function run while the kernels start up (the build checks
-    its inputs then), before the notebooks to run are looked up. If it raises, no notebook runs."""
+    two arguments of its own: `while_kernels_start`, a function run while the kernels start up (the build checks
+    its inputs then), before the notebooks to run are looked up (if it raises, no notebook runs); and
+    `notebooks_to_run`, how many the caller expects, which caps the number of kernels."""
 
     def run_and_cache(self, *, filter_uris=None, filter_pks=None, timeout=30, allow_errors=False, force=False,
-                      while_kernels_start=None, **kwargs) -> ExecutorRunResult:
+                      while_kernels_start=None, notebooks_to_run=None, **kwargs) -> ExecutorRunResult:
         log = Path(self.cache.path).parent / "kernels.log"
         log.parent.mkdir(parents=True, exist_ok=True)
         with open(log, "w", encoding="utf-8") as handle:  # the kernels' own output: the last run's
             return asyncio.run(self._run(filter_uris, filter_pks, timeout, allow_errors, force,
-                                         while_kernels_start, handle))
+                                         while_kernels_start, handle, notebooks_to_run))
 
-    async def _run(self, filter_uris, filter_pks, timeout, allow_errors, force, while_kernels_start, log):
+    async def _run(self, filter_uris, filter_pks, timeout, allow_errors, force, while_kernels_start, log, expected):
         cwd = str(Path(filter_uris[0]).parent) if filter_uris else os.getcwd()
         kernels = []
         try:
-            for _ in range(workers()):
+            # (`notebooks_to_run`: how many the caller expects to run, so that one edited chapter starts one kernel)
+            for _ in range(max(1, min(workers(), expected or workers()))):
                 kernels.append(AsyncKernelManager(kernel_name=KERNEL))
                 # the kernels' messages go to the log: a build's output stays the book's
                 await kernels[-1].start_kernel(cwd=cwd, extra_arguments=KERNEL_ARGS, stdout=log, stderr=log)

@@ -9,8 +9,10 @@ exists.
 """
 from __future__ import annotations
 
+import csv
 import hashlib
 import os
+import re
 import sys
 import tomllib
 from pathlib import Path
@@ -39,7 +41,7 @@ def files(*groups: str) -> list[Path]:
     return sorted(found)
 
 
-def digest(*groups: str) -> str:
+def digest(*groups: str, leave_out: tuple[Path, ...] = ()) -> str:
     """Hash of the names and contents of these groups' files, of which survey file is configured (its normalised
     path: `a.sav` and `./a.sav` are one setting) and, for 'site', whether the PDF edition is written ($PZ_PDF); for
     'results' also of the chapter titles (`result_headings`). A configured survey file that is missing or a folder
@@ -47,7 +49,7 @@ def digest(*groups: str) -> str:
     hashed = hashlib.sha256(str(paths.survey_path()).encode())
     if "site" in groups:
         hashed.update(f"\0PZ_PDF={os.environ.get('PZ_PDF', '')}".encode())
-    for path in files(*groups):
+    for path in (p for p in files(*groups) if p not in leave_out):
         name = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
         hashed.update(f"\0{name}\0".encode())
         try:
@@ -59,6 +61,35 @@ def digest(*groups: str) -> str:
             titles = [line for line in path.read_text(encoding="utf-8").splitlines() if line.startswith(HEADING)]
             hashed.update(f"\0{path.name}\0{titles}".encode())
     return hashed.hexdigest()
+
+
+# A report chapter's results depend on its own rows of the published-figures table (column `hoofdstuk`), not on
+# other chapters' rows; a page's results depend on the figure table's rows of the figures it shows (its
+# `glue:figure` directives) only. So a caption, or a chapter's row, edited re-executes the pages that show it. The
+# other notebooks (the landing page, the Verkenner, the appendices) count or mark every published row.
+CHAPTER_ROWS, FIGURE_ROWS = (p.relative_to(paths.ROOT) for p in (paths.PUBLISHED, paths.FIGURES))
+CHAPTER = re.compile(r"^(\d+)_")  # chapters/02_… is chapter 2
+SHOWN = re.compile(r"^```\{glue:figure\} figuur(\w+)$", re.M)
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    with open(path, encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def notebook_digests(notebooks: list[Path]) -> dict[str, str]:
+    """Per notebook, the hash of what its results depend on: every 'results' input, but of the two tables above
+    only the rows it uses."""
+    shared = digest("results", leave_out=(ROOT / CHAPTER_ROWS, ROOT / FIGURE_ROWS))
+    published, figures = _rows(ROOT / CHAPTER_ROWS), _rows(ROOT / FIGURE_ROWS)
+    found = {}
+    for notebook in notebooks:
+        chapter = CHAPTER.match(notebook.name)
+        own = [r for r in published if r["hoofdstuk"] == str(int(chapter.group(1)))] if chapter else published
+        drawn = set(SHOWN.findall(notebook.read_text(encoding="utf-8")))
+        shown = [r for r in figures if r["figuur"] in drawn]
+        found[str(notebook)] = hashlib.sha256(f"{shared}\0{own}\0{shown}".encode()).hexdigest()
+    return found
 
 
 def main(argv: list[str]) -> int:

@@ -221,23 +221,29 @@ SEARCH_SNIPPETS_JS = """document.addEventListener("DOMContentLoaded", () => {
 
 
 def _assets_changed(app, env, added, changed, removed) -> list[str]:
-    """Sphinx copies static files and html_extra_path (downloads, Vega) only when some page is out of date;
-    a changed stylesheet, script or download alone would never reach the site. So such a change makes every
-    page out of date. So does a changed message catalog (locale/*/LC_MESSAGES/*.po): the interface words of
-    every page come from it, and so does a change of this extension's own code (Sphinx tracks templates, not
-    extensions). Files are compared by size and time, not read: this runs on every build."""
-    digest = hashlib.sha256()
-    folders = [Path(app.confdir, f) for f in [*app.config.html_static_path, *app.config.html_extra_path,
-                                              *app.config.locale_dirs]]
-    for folder in [*folders, Path(__file__).parent]:
-        for path in sorted(p for p in folder.rglob("*") if p.suffix not in (".mo", ".pyc")):
-            if path.is_file():
-                stat = path.stat()
-                digest.update(f"{path.as_posix()} {stat.st_size} {stat.st_mtime_ns}".encode())
-    if getattr(env, "pz_assets_digest", None) == digest.hexdigest():
-        return []
-    env.pz_assets_digest = digest.hexdigest()
-    return sorted(env.found_docs - added - changed)
+    """Sphinx copies static files and html_extra_path (downloads, Vega) only when some page is out of date, so a
+    changed asset alone would never reach the site. A changed stylesheet or script changes the checksum every page
+    links it with, a changed message catalog (locale/*/LC_MESSAGES/*.po) the interface words of every page, and a
+    change of this extension's own code may change any page (Sphinx tracks templates, not extensions): each makes
+    every page out of date. Changed downloads only need copying: the landing page is read again, which is enough.
+    Files are compared by size and time, not read: this runs on every build."""
+    def fingerprint(folders) -> str:
+        digest = hashlib.sha256()
+        for folder in folders:
+            for path in sorted(p for p in folder.rglob("*") if p.suffix not in (".mo", ".pyc")):
+                if path.is_file():
+                    stat = path.stat()
+                    digest.update(f"{path.as_posix()} {stat.st_size} {stat.st_mtime_ns}".encode())
+        return digest.hexdigest()
+
+    pages = fingerprint([*(Path(app.confdir, f) for f in [*app.config.html_static_path, *app.config.locale_dirs]),
+                         Path(__file__).parent])
+    copied = fingerprint([Path(app.confdir, f) for f in app.config.html_extra_path])
+    before = getattr(env, "pz_assets_digest", None), getattr(env, "pz_extra_digest", None)
+    env.pz_assets_digest, env.pz_extra_digest = pages, copied
+    if before[0] != pages:
+        return sorted(env.found_docs - added - changed)
+    return [app.config.root_doc] if before[1] != copied and app.config.root_doc not in added | changed else []
 
 
 def _standin_notice(app, pagename, templatename, context, doctree) -> None:

@@ -45,7 +45,8 @@ LOCK_HELD = "PZBOEK_BUILD_LOCK"  # set while a process holds the build lock, so 
 
 
 class BuildState(dict):
-    """What the last good check found: {"digest": results digest, "standin": bool}."""
+    """What the last good check found: {"digest": results digest, "notebooks": {notebook: its results digest},
+    "standin": bool}."""
 
     @classmethod
     def load(cls) -> BuildState:
@@ -153,6 +154,10 @@ def prepare(cache_dir: Path, executor: str, timeout: int) -> BuildState:
     """Steps 1-3 of the module's docstring. Exits with one line on bad input; returns the state of this build."""
     build_lock()
     state, digest = BuildState.load(), inputs.digest("results")
+    book = book_notebooks()
+    digests = inputs.notebook_digests(book)
+    before = state.get("notebooks", {})
+    stale = [nb for nb in map(str, book) if before.get(nb) != digests[nb]]  # their results may differ now
     os.environ[PREPARED_SURVEY] = str(PREPARED)  # for the kernels, which inherit it
     if state.get("digest") == digest and (ASSETS / VEGA_BUNDLE).exists() and PREPARED.exists():
         return state
@@ -163,7 +168,7 @@ def prepare(cache_dir: Path, executor: str, timeout: int) -> BuildState:
 
     BUILD.mkdir(exist_ok=True)
     cache = get_cache(str(cache_dir))
-    notebooks = [str(nb) for nb in book_notebooks()]
+    notebooks = [str(nb) for nb in book]
     checked = {}
     # The assets are written by a forked copy of this process, which holds the checked survey, while the
     # kernels run the notebooks (a thread would not do: vl-convert keeps the GIL while it renders). Windows has no
@@ -178,17 +183,21 @@ def prepare(cache_dir: Path, executor: str, timeout: int) -> BuildState:
         os.environ[PREPARED_SURVEY] = str(PREPARED)
         if assets:
             assets.start()
-        if state.get("digest") != digest:
+        if len(stale) == len(notebooks):  # a new cache, without the results of notebooks' earlier versions
             cache.clear_cache()
-            for nb in notebooks:  # how myst-nb reads a MyST .md notebook
-                cache.add_nb_to_project(nb, read_data={"name": "myst_nb_md", "type": "plugin"})
+        projected = {r.uri for r in cache.list_project_records()}
+        for nb in stale:  # (jupyter-cache keys results by a notebook's code, which has not changed)
+            if nb in projected and (record := cache.get_cached_project_nb(nb)):
+                cache.remove_cache(record.pk)
+            cache.add_nb_to_project(nb, read_data={"name": "myst_nb_md", "type": "plugin"})  # as myst-nb reads it
 
     try:
         run = load_executor(executor, cache).run_and_cache
-        if state.get("digest") == digest:
+        if not stale:
             check_and_clear()  # the notebooks are still valid: only the assets are missing
         elif "while_kernels_start" in inspect.signature(run).parameters:
-            run(filter_uris=notebooks, timeout=timeout, while_kernels_start=check_and_clear)  # kernels start meanwhile
+            run(filter_uris=notebooks, timeout=timeout, while_kernels_start=check_and_clear,  # kernels start meanwhile
+                notebooks_to_run=len(stale))
         else:
             check_and_clear()
             run(filter_uris=notebooks, timeout=timeout)
@@ -206,7 +215,7 @@ def prepare(cache_dir: Path, executor: str, timeout: int) -> BuildState:
         print(f"error: writing the downloads and the Vega libraries into {ASSETS} failed (see above)",
               file=sys.stderr)
         raise SystemExit(1)
-    state = BuildState(digest=digest, standin=checked["survey"].standin)
+    state = BuildState(digest=digest, notebooks=digests, standin=checked["survey"].standin)
     state.save()
     return state
 
