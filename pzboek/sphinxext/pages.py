@@ -74,7 +74,7 @@ OPTIONS_TEMPLATE = "static/documentation_options.js.jinja"
 PAGE_SCRIPTS = {"pz-verkenner.js": 'class="pz-verkenner"'}
 # Jupyter Book 1 always loads sphinx-thebe. This book has no live code cells, and thebe's inline configuration
 # names a CDN host (and comes twice, a console SyntaxError): its scripts and stylesheet stay off every page.
-THEBE = ("sphinx-thebe.js", "THEBE_JS_URL", "thebe.css")
+THEBE = ("sphinx-thebe.js", "THEBE_JS_URL", "sphinx-thebe.css")
 
 
 def _script_name(asset) -> str:
