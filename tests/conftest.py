@@ -1,8 +1,11 @@
+import functools
+import http.server
 import os
 import re
 import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pandas as pd
@@ -12,8 +15,10 @@ import pytest
 from pzboek import paths
 from pzboek.data import load_weighted_survey
 from pzboek.sphinxext.prepare import book_pages
+from tools.browser import BrowserNotFound, find_chromium
 from tools.standin import write_sav
 from pzboek.survey import read_sav
+from browsing import CHROMIUM_ARGS, PublishedHandler, QuietHandler, Tab
 
 ROOT = paths.ROOT
 BIN = Path(sys.executable).parent
@@ -103,3 +108,59 @@ def pytest_collection_modifyitems(config, items):
         for fixture, marker in MARKED_BY_FIXTURE.items():
             if fixture in getattr(item, "fixturenames", ()):
                 item.add_marker(marker)
+
+
+# ---------------------------------------------------------------------------------------- the browser
+
+@pytest.fixture(scope="module")
+def site(built_book: Path):
+    """Base URL of _build/html, served on 127.0.0.1 on a free port."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(built_book)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    try:
+        executable = find_chromium()
+    except BrowserNotFound as missing:
+        pytest.fail(str(missing), pytrace=False)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def shots(built_book: Path) -> Path:
+    folder = built_book.parent / "screenshots"
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
+@pytest.fixture
+def tab(browser, site):
+    tabs = []
+
+    def make(**options) -> Tab:
+        tabs.append(Tab(browser, site, **options))
+        return tabs[-1]
+
+    yield make
+    for t in tabs:
+        t.close()
+
+
+@pytest.fixture(scope="module")
+def published_site(built_book: Path):
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(PublishedHandler, directory=str(built_book)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}{PublishedHandler.PREFIX}"
+    server.shutdown()
+    server.server_close()

@@ -32,8 +32,8 @@ from pathlib import Path
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
+from browsing import Tab
 from conftest import BOOK_PAGES
-from test_browser import Tab, browser, published_site  # noqa: F401 (fixtures)
 
 PAGES = [*BOOK_PAGES, "search.html", "bestaat-niet.html"]  # the book, its search page, a missing address (404)
 OPEN_TABLES = "() => document.querySelectorAll('details.pz-tabel-toggle').forEach(d => { d.open = true; })"

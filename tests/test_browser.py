@@ -6,169 +6,24 @@ transferred weight of each chapter page in _build/screenshots/page-weights.json.
 """
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import re
-import threading
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 
+from browsing import ALL_LIVE, CHART_TEXTS, TIMEOUT_MS, Tab, legibility_problems
 from conftest import BOOK_PAGES, CHART_PAGES
 from pzboek.charts import DARK_COLOURS, TEXT_COLOUR
-from tools.browser import BrowserNotFound, find_chromium
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 # chapter page -> the figure numbers on it, in page order; the pages without a figure (conftest.py)
 NO_CHART_PAGES = [page for page in BOOK_PAGES if page not in CHART_PAGES]
 DARK_TEXT = DARK_COLOURS[TEXT_COLOUR]  # the dark palette of pzboek/charts.py
-TIMEOUT_MS = 10_000
-
-ALL_LIVE = ("() => { const f = document.querySelectorAll('.pz-figuur');"
-            " return f.length > 0 && document.querySelectorAll('.pz-figuur.pz-live').length === f.length; }")
 EXTERNAL = re.compile(r"^\s*(?:https?:)?//", re.I)
 
 
-# ----------------------------------------------------------------------------------------------- fixtures
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):  # keep pytest output clean
-        pass
-
-
-@pytest.fixture(scope="module")
-def site(built_book: Path):
-    """Base URL of _build/html, served on 127.0.0.1 on a free port."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(built_book)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}/"
-    server.shutdown()
-    server.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    try:
-        executable = find_chromium()
-    except BrowserNotFound as missing:
-        pytest.fail(str(missing), pytrace=False)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture(scope="module")
-def shots(built_book: Path) -> Path:
-    folder = built_book.parent / "screenshots"
-    folder.mkdir(exist_ok=True)
-    return folder
-
-
-class Tab:
-    """A page in a fresh browser context that refuses (and records) every request leaving 127.0.0.1, and
-    records console errors, uncaught exceptions, requested URLs and the size of every response body."""
-
-    def __init__(self, browser, site: str, block: tuple[str, ...] = (), **context_options):
-        self.site = site
-        self.block = block  # local paths to refuse as well (a failing download)
-        self.host = urlsplit(site).netloc
-        self.outside: list[str] = []
-        self.errors: list[str] = []
-        self.requests: list[str] = []
-        self.body_bytes: dict[str, int] = {}
-        context_options.setdefault("viewport", {"width": 1280, "height": 900})
-        context_options.setdefault("color_scheme", "light")
-        self.context = browser.new_context(**context_options)
-        self.context.set_default_timeout(TIMEOUT_MS)
-        self.context.route("**/*", self._route)
-        self.page = self.context.new_page()
-        self.page.on("console", lambda m: m.type == "error" and self.errors.append(f"console.error: {m.text} ({m.location.get('url')})"))
-        self.page.on("pageerror", lambda e: self.errors.append(f"uncaught: {e}"))
-        self.page.on("request", lambda r: self.requests.append(r.url))
-        self.page.on("requestfinished", self._finished)
-
-    def _route(self, route):
-        url = route.request.url
-        parts = urlsplit(url)
-        if parts.scheme in ("http", "https") and parts.netloc == self.host:
-            if any(b in parts.path for b in self.block):
-                route.abort("failed")
-            else:
-                route.continue_()
-        elif parts.scheme in ("data", "blob"):
-            route.continue_()
-        else:
-            self.outside.append(url)
-            route.abort("blockedbyclient")
-
-    def _finished(self, request):
-        try:
-            self.body_bytes[request.url] = request.sizes()["responseBodySize"]
-        except Exception:  # the page may already be gone
-            pass
-
-    def open(self, path: str, live: bool = True):
-        self.page.goto(self.site + path, wait_until="load")
-        if live:
-            # a chart turns live when a reader reaches for it: point at each one, then go back up
-            figures = self.page.locator(".pz-figuur")
-            for i in range(figures.count()):
-                figures.nth(i).locator(".pz-chart").hover()
-                self.page.wait_for_function(
-                    f"() => document.querySelectorAll('.pz-figuur')[{i}].classList.contains('pz-live')")
-            self.page.evaluate("window.scrollTo(0, 0)")
-            self.page.wait_for_function(ALL_LIVE)
-        return self.page
-
-    def errors_since(self, mark: int) -> list[str]:
-        """Errors after a point in the test: what an interaction caused, apart from what loading the page did
-        (that is the render test's business)."""
-        return self.errors[mark:]
-
-    def figures(self) -> list[dict]:
-        """Per figure: number (from its caption), rendered key, container width, live svg width, bars."""
-        return self.page.evaluate("""() => Array.from(document.querySelectorAll('.pz-figuur')).map(f => {
-            const chart = f.querySelector('.pz-chart'), svg = chart.querySelector('svg');
-            const caption = f.closest('figure')?.querySelector('.caption-number')?.textContent || '';
-            const csv = f.querySelector('.pz-downloads a[href$=".csv"]')?.getAttribute('href') || '';
-            return {
-              number: (caption.match(/Figuur\\s+(A?\\d+)/) || [])[1] || null,
-              download: (csv.match(/figuur(A?\\d+)\\.csv$/) || [])[1] || null,
-              rendered: f.dataset.rendered || '', live: f.classList.contains('pz-live'), view: !!f.pzView,
-              role: chart.getAttribute('role'), label: chart.getAttribute('aria-label') || '',
-              container: chart.clientWidth, svg: svg ? svg.getBoundingClientRect().width : 0,
-              svgAttr: svg ? Number(svg.getAttribute('width')) : 0,
-              cut: (s => s.width + 2 * s.padding)(JSON.parse(f.querySelector(
-                  chart.clientWidth <= 600 && f.querySelector('script.pz-spec-smal') ? 'script.pz-spec-smal' : 'script.pz-spec').textContent)),
-              bars: chart.querySelectorAll('svg g.mark-rect.role-mark path').length,
-              rows: f.querySelectorAll('table.pz-tabel tbody tr').length,
-            };
-        })""")
-
-    def close(self):
-        self.context.close()
-
-
-@pytest.fixture
-def tab(browser, site):
-    tabs = []
-
-    def make(**options) -> Tab:
-        tabs.append(Tab(browser, site, **options))
-        return tabs[-1]
-
-    yield make
-    for t in tabs:
-        t.close()
-
+# ------------------------------------------------------------------------ fixtures (the others: conftest.py)
 
 @pytest.fixture(scope="module")
 def live_tabs(browser, site):
@@ -519,33 +374,6 @@ def test_search_from_a_chapter_finds_pages(tab):
 
 # -------------------------------------------------------------------------------- what a reader meets around the text
 
-class _PublishedHandler(_QuietHandler):
-    """The site as GitHub Pages serves it: under /participatiezekerheid/, and 404.html for a missing address."""
-    PREFIX = "/participatiezekerheid/"
-
-    def translate_path(self, path):
-        return super().translate_path("/" + path[len(self.PREFIX):] if path.startswith(self.PREFIX) else "/outside-the-published-path")
-
-    def send_error(self, code, message=None, explain=None):
-        if code != 404:
-            return super().send_error(code, message, explain)
-        body = (Path(self.directory) / "404.html").read_bytes()
-        self.send_response(404)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-
-@pytest.fixture(scope="module")
-def published_site(built_book: Path):
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_PublishedHandler, directory=str(built_book)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}{_PublishedHandler.PREFIX}"
-    server.shutdown()
-    server.server_close()
-
-
 @pytest.mark.parametrize("missing", ["bestaat-niet.html", "chapters/oud/hoofdstuk.html"])
 def test_404_page_in_dutch_at_any_depth(browser, published_site, missing):
     t = Tab(browser, published_site, viewport={"width": 375, "height": 740})
@@ -683,39 +511,6 @@ def test_live_charts_carry_no_english_aria(live_tabs, path):
 
 # Every text a chart draws, as the reader sees it: lines of a wrapped label joined, the box it takes on the
 # page, and its font size as drawn (the SVG's own size times the scale the page shows it at).
-CHART_TEXTS = """(i) => {
-    const svg = Array.from(document.querySelectorAll('.pz-figuur')[i].querySelectorAll('.pz-chart > svg'))
-        .find(s => s.getBoundingClientRect().width > 0);
-    const box = svg.getBoundingClientRect();
-    const scale = box.width / (svg.viewBox.baseVal && svg.viewBox.baseVal.width || Number(svg.getAttribute('width')));
-    return {svg: {left: box.left, right: box.right, top: box.top, bottom: box.bottom},
-            texts: Array.from(svg.querySelectorAll('text')).map(t => {
-                const r = t.getBoundingClientRect(), lines = Array.from(t.querySelectorAll('tspan'), s => s.textContent);
-                return {text: (lines.length ? lines : [t.textContent]).join(' '), size: parseFloat(getComputedStyle(t).fontSize) * scale,
-                        left: r.left, right: r.right, top: r.top, bottom: r.bottom};
-            }).filter(t => t.text.trim() && t.right > t.left)};
-}"""
-
-
-def _legibility_problems(figure: dict, categories: list[str]) -> list[str]:
-    problems = []
-    svg, texts = figure["svg"], figure["texts"]
-    for t in texts:
-        if "…" in t["text"]:
-            problems.append(f"shortened: {t['text']!r}")
-        if t["size"] < 10.95:
-            problems.append(f"{t['size']:.1f} px: {t['text']!r}")
-        if t["left"] < svg["left"] - 1 or t["right"] > svg["right"] + 1 or t["top"] < svg["top"] - 1 or t["bottom"] > svg["bottom"] + 1:
-            problems.append(f"outside its SVG: {t['text']!r}")
-    for i, a in enumerate(texts):
-        for b in texts[i + 1:]:
-            if min(a["right"], b["right"]) - max(a["left"], b["left"]) > 1 and min(a["bottom"], b["bottom"]) - max(a["top"], b["top"]) > 1:
-                problems.append(f"overlap: {a['text']!r} / {b['text']!r}")
-    shown = {" ".join(t["text"].split()) for t in texts}
-    problems += [f"category not shown in full: {c!r}" for c in categories if c not in shown]
-    return problems
-
-
 @pytest.mark.parametrize("width", [1280, 800, 375, 320])
 @pytest.mark.parametrize("live", [False, True], ids=["statisch", "live"])
 def test_chart_text_is_whole_legible_and_apart(tab, built_book, width, live):
@@ -737,7 +532,7 @@ def test_chart_text_is_whole_legible_and_apart(tab, built_book, width, live):
             rows = csv.DictReader((built_book / "downloads" / f"figuur{number}.csv").read_text(encoding="utf-8-sig")
                                   .splitlines(), delimiter=";")
             categories = [r["categorie"] for r in rows] if "categorie" in rows.fieldnames else []  # (A2: weight classes)
-            problems += [f"{path} figure {number}: {p}" for p in _legibility_problems(page.evaluate(CHART_TEXTS, i), categories)]
+            problems += [f"{path} figure {number}: {p}" for p in legibility_problems(page.evaluate(CHART_TEXTS, i), categories)]
         assert not t.errors, t.errors
         t.close()
     assert not problems, "\n".join(problems[:40])

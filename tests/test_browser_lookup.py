@@ -49,7 +49,7 @@ def test_no_browser_gives_one_clear_line():
 def test_the_browser_fixture_fails_with_that_line(tmp_path):
     """The browser tests themselves: a browser that cannot be found fails them with the one line, no traceback."""
     test = tmp_path / "test_needs_browser.py"
-    test.write_text("from test_browser import browser  # noqa: F401\n\n\ndef test_it(browser):\n    pass\n",
+    test.write_text("from conftest import browser  # noqa: F401\n\n\ndef test_it(browser):\n    pass\n",
                     encoding="utf-8")
     missing = tmp_path / "no-chrome-here"
     env = {**os.environ, browser.ENV: str(missing),

@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 import tinycss2
 
+from browsing import Tab
 from pzboek.sphinxext.pages import UNTRIMMED
 from pzboek.sphinxext.trim import trim_stylesheet
-from test_browser import Tab, browser, published_site  # noqa: F401 (fixtures)
 
 CSS = """
 @font-face { font-family: X; src: url(x.woff2); }

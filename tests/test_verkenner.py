@@ -10,10 +10,10 @@ import dataclasses
 
 import pytest
 
+from browsing import CHART_TEXTS, Tab, legibility_problems
 from pzboek import dutch
 from pzboek.data import load_weighted_survey
 from pzboek.verkenner import NO_BREAKDOWN, SUPPRESSED_TEXT, _page_json, breakdowns, explorer_data, explorer_html, questions
-from test_browser import CHART_TEXTS, Tab, _legibility_problems, browser, site, tab  # noqa: F401 (fixtures)
 
 PAGE = "chapters/verkenner.html"
 # (question, breakdown): yes/no, a five-point scale, a filtered question by a four-group variable, a multiple
@@ -376,7 +376,7 @@ def test_chart_text_is_whole_legible_and_apart(tab, survey, width, shots):
         split = next(b for b in breakdowns(survey) if b.key == breakdown)
         names = list(survey.codebook[question].values.values()) + ([] if breakdown == NO_BREAKDOWN else list(split.groups))
         found = page.evaluate(CHART_TEXTS.replace(".pz-figuur", ".pz-verkenner"), 0)
-        problems += [f"{question}/{breakdown} ({state}): {p}" for p in _legibility_problems(found, names)]
+        problems += [f"{question}/{breakdown} ({state}): {p}" for p in legibility_problems(found, names)]
         widths = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
         assert widths[0] <= widths[1], widths
         page.locator(".pz-verkenner").screenshot(path=str(shots / f"verkenner-{width}-{question}-{breakdown}-{state}.png"))
