@@ -115,4 +115,4 @@ linkcheck: $(VENV)/.installed
 # without it again (no page then links a PDF, and none is left behind).
 .PHONY: pdf
 pdf:
-	@$(MAKE) --no-print-directory book PZ_PDF=1
+	@PZ_PDF=1 $(MAKE) --no-print-directory book  # in the environment: GNU make before 4.4 keeps $(shell) from seeing a command-line variable

@@ -139,6 +139,10 @@ def test_make_book_rebuilds_a_site_that_another_build_replaced(book, write_varia
                            f"PYTHON={sys.executable}"], cwd=book, env=build_env(book), capture_output=True, text=True)
     assert made.returncode == 0, made.stdout[-2000:] + made.stderr[-2000:]
     assert make_up_to_date()
+    # `make pdf` right after builds the site again, with its PDF (a dry run: make runs the recursive make itself)
+    pdf = subprocess.run(["make", "--no-print-directory", "-n", "pdf", f"VENV={BIN.parent}", f"BIN={BIN}",
+                          f"PYTHON={sys.executable}"], cwd=book, env=build_env(book), capture_output=True, text=True)
+    assert "jupyter-book build" in pdf.stdout, pdf.stdout + pdf.stderr
     assert not make_up_to_date(PZ_SURVEY=str(write_variant(lambda d: d.assign(betalen=d["betalen"].shift(1, fill_value=1)))))
     assert not make_up_to_date(PZ_PDF="1")
     code, out, err = finished(jupyter_book(book))
