@@ -1,7 +1,6 @@
 import functools
 import http.server
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -14,6 +13,7 @@ import pytest
 
 from pzboek import paths
 from pzboek.data import load_weighted_survey
+from pzboek.sphinxext.inputs import SHOWN
 from pzboek.sphinxext.prepare import book_pages
 from tools.browser import BrowserNotFound, find_chromium
 from tools.standin import write_sav
@@ -26,9 +26,8 @@ BIN = Path(sys.executable).parent
 # The site's pages in reading order, from _toc.yml, and the figures each shows, from its source (the glue:figure
 # directives): a chapter added to the book is tested without touching a test.
 BOOK_PAGES = [f"{docname}.html" for docname, _ in book_pages()]
-FIGURE = re.compile(r"^```\{glue:figure\} figuur(\w+)$", re.M)
 CHART_PAGES = {page: found for page in BOOK_PAGES
-               if (found := FIGURE.findall((ROOT / page.replace(".html", ".md")).read_text(encoding="utf-8")))}
+               if (found := SHOWN.findall((ROOT / page.replace(".html", ".md")).read_text(encoding="utf-8")))}
 
 
 @pytest.fixture(scope="session")

@@ -8,6 +8,7 @@ import pytest
 
 from pzboek import paths
 from pzboek.sphinxext import inputs, prepare
+from bench.run import DATA_EDITS, edit_row
 
 
 @pytest.fixture
@@ -73,30 +74,18 @@ def test_changed_input_of_the_results_clears_the_cache(sandbox, name):
     assert not (cache / "marker").exists() and len(runs) == 2
 
 
-def _edit_csv(path, match: str, column: str, value: str) -> None:
-    import csv
-
-    with open(path, encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    row = next(r for r in rows if match in r.values())
-    row[column] = value
-    with open(path, "w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-
-
-@pytest.mark.parametrize("table, match, column, stale", [
+@pytest.mark.parametrize("edit, stale", [
     # a figure's note: the one chapter that shows it
-    ("data/figuren.csv", "Lokale maatschappelijke kwesties (afgeronde %)", "toelichting", ["03_overvraagde_overheid"]),
+    ("caption", ["03_overvraagde_overheid"]),
     # one of chapter 3's rows: chapter 3, and the pages that count or mark every row
-    ("data/published_figures.csv", "fig3_huisvesting", "in_tekst", ["03_overvraagde_overheid", "codeboek", "index",
-                                                                    "verantwoording", "verkenner"]),
+    ("rows", ["03_overvraagde_overheid", "codeboek", "index", "verantwoording", "verkenner"]),
 ])
-def test_an_edited_row_reruns_only_the_pages_that_use_it(sandbox, table, match, column, stale):
+def test_an_edited_row_reruns_only_the_pages_that_use_it(sandbox, edit, stale):
+    """The author edits `make bench` times (bench/run.py, DATA_EDITS)."""
     book, runs, run, cache = sandbox
     before = prepare.BuildState.load()["notebooks"]
-    _edit_csv(book / table, match, column, "bewerkt")
+    table, *row = DATA_EDITS[edit]
+    edit_row(book / table, *row)
     after = run()["notebooks"]
     assert sorted(Path(nb).stem for nb in after if after[nb] != before[nb]) == stale
     assert runs[-1] == len(stale) and (cache / "marker").exists()  # the others' results are kept

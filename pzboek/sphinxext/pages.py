@@ -5,9 +5,11 @@ notebook. Every page is complete as Sphinx writes it; nothing rewrites a written
 """
 from __future__ import annotations
 
+import configparser
 import hashlib
 import os
 import re
+import tomllib
 from pathlib import Path
 
 from .mends import dutch_static_scripts, mend
@@ -17,9 +19,6 @@ from .trim import site_words, trim_stylesheet
 # slow phone network. Pages link one stylesheet instead (`pz_stylesheet` in _templates/layout.html), the same
 # files joined in the same order, named after the list of files, and trimmed to the rules the site can use
 # (trim.py). A change to any of them rewrites every page (_assets_changed), and so the join.
-THEME_STYLESHEETS = ('{%- import "static/webpack-macros.html" as _webpack with context %}'
-                     '{{ _webpack.head_pre_assets() }}')  # pydata-sphinx-theme's own, linked before the others
-HREF = re.compile(r'href="([^"?]+)')
 CSS_IMPORT = re.compile(r'@import\s+(?:url\()?["\']([^"\']+)["\']\)?\s*;')
 CSS_URL = re.compile(r'url\(\s*(["\']?)(?![a-z]+:|/|#|%23)([^"\')]+)\1\s*\)', re.I)
 SOURCE_MAP = re.compile(r"/\*# sourceMappingURL=[^*]*\*/")  # would name the wrong file once joined
@@ -34,16 +33,32 @@ def _stylesheet(path: Path, target_dir: Path) -> str:
     return CSS_URL.sub(lambda m: f'url("{os.path.relpath(path.parent / m.group(2), target_dir)}")', text)
 
 
+def _base_theme_stylesheets(app) -> None:
+    """pydata-sphinx-theme links its stylesheet and the basic theme's in its own template macro, not through Sphinx,
+    and sphinx-book-theme's declaration overrides theirs; _templates/layout.html leaves the macro out. So each base
+    theme's declared stylesheet (its theme.conf or theme.toml) goes to Sphinx's stylesheets, before all others, in
+    the order the theme linked them: basic.css, then pydata-sphinx-theme.css."""
+    if not hasattr(app.builder, "theme"):
+        return
+    for rank, folder in enumerate(reversed(app.builder.theme.get_theme_dirs()[1:])):
+        for name in _declared_stylesheets(Path(folder)):
+            app.add_css_file(name, priority=100 + rank)
+
+
+def _declared_stylesheets(folder: Path) -> list[str]:
+    if (folder / "theme.toml").is_file():
+        return tomllib.loads((folder / "theme.toml").read_text(encoding="utf-8")).get("theme", {}).get("stylesheets", [])
+    conf = configparser.RawConfigParser()
+    conf.read(folder / "theme.conf", encoding="utf-8")
+    return [n.strip() for n in conf.get("theme", "stylesheet", fallback="").split(",") if n.strip()]
+
+
 def _one_stylesheet(app, pagename, templatename, context, doctree) -> None:
     if "css_files" not in context:
         return
-    if getattr(app, "pz_theme_stylesheets", None) is None:  # the same on every page: read once per build
-        app.pz_theme_stylesheets = HREF.findall(app.builder.templates.render_string(
-            THEME_STYLESHEETS, {**context, "pathto": lambda n, r=0: n}))
-    theme = app.pz_theme_stylesheets
-    sheets = [c for c in context["css_files"] if not _thebe(c)]
+    sheets = sorted((c for c in context["css_files"] if not _thebe(c)), key=lambda c: c.priority)
     joined = [c for c in sheets if not c.attributes.get("media")]
-    files = [*theme, *(c.filename.split("?")[0] for c in joined)]
+    files = [c.filename.split("?")[0] for c in joined]
     name = f"{STYLESHEETS_DIR}/pz-{hashlib.sha256(' '.join(files).encode()).hexdigest()[:12]}.css"
     app.pz_stylesheets[name] = files
     context["pz_stylesheet"] = name
@@ -56,7 +71,11 @@ def _write_joined_stylesheets(app) -> None:
     words = site_words(outdir) if app.pz_stylesheets else set()
     for name, files in app.pz_stylesheets.items():
         text = "\n".join(_stylesheet(outdir / f, (outdir / name).parent) for f in files)
-        (outdir / name).write_text(trim_stylesheet(text, words), encoding="utf-8")
+        # trimming takes half a second; most builds (a sentence edited) change neither the join nor the words
+        stamp = f"/* pz-trim {hashlib.sha256(' '.join([text, *sorted(words)]).encode()).hexdigest()} */\n"
+        target = outdir / name
+        if not target.is_file() or not target.read_text(encoding="utf-8").startswith(stamp):
+            target.write_text(stamp + trim_stylesheet(text, words), encoding="utf-8")
         # the whole join, outside the site, for tests/test_trim.py: a page must look the same with either
         whole = Path(app.doctreedir) / UNTRIMMED / Path(name).name
         whole.parent.mkdir(exist_ok=True)
@@ -269,8 +288,11 @@ def _theme_filters(app) -> None:
 def setup(app) -> None:
     app.connect("builder-inited", _booktheme_dutch)
     app.connect("builder-inited", _theme_filters)
+    app.connect("builder-inited", _base_theme_stylesheets)
     app.connect("env-get-outdated", _assets_changed)
-    for handler in (_one_stylesheet, _deferred_scripts, _preload_chart_font, _notebook_link,
+    # before pydata-sphinx-theme's handler, which drops its own stylesheet from the list (its macro links it)
+    app.connect("html-page-context", _one_stylesheet, priority=400)
+    for handler in (_deferred_scripts, _preload_chart_font, _notebook_link,
                     _standin_notice):
         app.connect("html-page-context", handler)
     app.connect("html-page-context", _dutch_issue_link, priority=600)  # after the theme has made its buttons
