@@ -12,7 +12,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from . import dutch
+from . import dutch, paths
 from .charts import FONT_SIZE, PADDING, SERIES_COLOURS, TEXT_COLOUR, VALUE_ROOM, Figure, html_table
 from .fonts import FAMILY
 from .estimates import MAX_RELATIVE_WIDTH, MAX_WIDTH, MIN_EFFECTIVE_N, MIN_N, SUPPRESSED, WeightedSurvey
@@ -30,7 +30,7 @@ KIND_LABELS = {"bron": "gepubliceerd cijfer", "afgeleid": "afgeleid uit gepublic
                "proxy": "benadering (ander jaar of andere leeftijdsgroep)"}
 
 
-def group_tests(survey: WeightedSurvey, chapter: int) -> str:
+def group_tests(survey: WeightedSurvey, chapter: str) -> str:
     """HTML table: each group difference the chapter's text claims between printed numbers, tested.
 
     With the stand-in file the exact shares are this edition's; only their rounding to the printed whole
@@ -224,7 +224,7 @@ def corrections() -> str:
     if errata.empty:
         return "<p>Deze uitgave wijkt nergens bewust af van de tekst van het rapport.</p>"
     shown = pd.DataFrame({
-        "Hoofdstuk": [int(h[:2]) if h[:2].isdigit() else h for h in errata["hoofdstuk"]],
+        "Hoofdstuk": [paths.chapter_number(h) if h[:2].isdigit() else h for h in errata["hoofdstuk"]],
         "In het rapport": errata["origineel"],
         "In deze uitgave": errata["correctie"],
         "Reden": errata["reden"],
@@ -237,7 +237,7 @@ def non_printed_values(survey: WeightedSurvey) -> pd.DataFrame:
     """Every value of the published-figures table that the report does not print as a number."""
     rows = _distinct_rows().query("bron != 'tekst'")
     return pd.DataFrame({
-        "Waar": [f"figuur {f}" if f else f"hoofdstuk {h}" for f, h in zip(rows["figuur"], rows["hoofdstuk"])],
+        "Waar": [f"figuur {f}" if f else f"hoofdstuk {paths.chapter_number(h)}" for f, h in zip(rows["figuur"], rows["hoofdstuk"])],
         "Categorie": [survey.codebook[v].label for v in rows["variabele"]],
         "Antwoord": [" of ".join(survey.codebook[r.variabele].values[c] for c in r.codes) for r in rows.itertuples()],
         "Groep": [_group_label(survey, g) if g else "" for g in rows["subgroep"]],
@@ -290,12 +290,12 @@ STANDIN_CODEBOOK_NOTE = ("Met het vervangende bestand toont het codeboek alleen 
 BACKGROUND = "achtergrond"
 
 
-def codebook_part_of(var: Variable) -> str | int:
+def codebook_part_of(var: Variable) -> str:
     """The Codeboek's section a variable stands in: the background variables, or the first chapter that asks it."""
     return BACKGROUND if var.kind == BACKGROUND else var.chapters[0]
 
 
-def codebook_parts(survey: WeightedSurvey) -> list[str | int]:
+def codebook_parts(survey: WeightedSurvey) -> list[str]:
     """The Codeboek's sections in page order (chapters/codeboek.md has a heading for each)."""
     return list(dict.fromkeys(codebook_part_of(v) for v in survey.codebook.variables.values() if v.kind != "id"))
 
@@ -341,7 +341,7 @@ def codebook_sections(survey: WeightedSurvey, part: str | int) -> list[tuple[Var
             frame = pd.DataFrame(rows)
         about = [*provenance_lines(var, survey.codebook)]
         if var.chapters:
-            about.append("Hoofdstuk " + ", ".join(str(c) for c in var.chapters) + ".")
+            about.append("Hoofdstuk " + ", ".join(str(paths.chapter_number(c)) for c in var.chapters) + ".")
         # a wide table scrolls in its own frame (pz.css), not the page; the theme's class makes the frame reachable
         # by keyboard when it scrolls (pydata-sphinx-theme sets its tabindex)
         parts.append((var, '<div class="pst-scrollable-table-container pz-tabel-kader">' + html_table(frame, f"Variabele {var.name}", levels or None) + "</div>"
@@ -353,7 +353,7 @@ def codebook_note(survey: WeightedSurvey) -> str:
     return f'<p class="pz-noot">{STANDIN_CODEBOOK_NOTE}</p>' if survey.standin else ""
 
 
-def codebook(survey: WeightedSurvey, part: str | int) -> str:
+def codebook(survey: WeightedSurvey, part: str) -> str:
     """One section of the Codeboek: its own contents (a link to every variable), then each variable under its
     heading (h3: the page's sections are the chapter's Markdown headings), its table captioned by its name."""
     sections = codebook_sections(survey, part)

@@ -25,13 +25,14 @@ def format_estimate(share: float, printed: str) -> str:
 
 
 class Hoofdstuk:
-    """One chapter: its rows of the published-figures table and the weighted survey."""
+    """One chapter, named by its file's stem (as in every data file): its rows of the published-figures table
+    and the weighted survey."""
 
-    def __init__(self, number: int):
-        self.number = number
+    def __init__(self, stem: str):
+        self.stem = stem
         self.survey = load_weighted_survey()
         table = load_published()
-        self.rows = table[table["hoofdstuk"] == number]
+        self.rows = table[table["hoofdstuk"] == stem]
 
     def getallen(self) -> dict[str, str]:
         """Every number of this chapter's text, formatted as the sentence needs it."""
@@ -67,4 +68,4 @@ class Hoofdstuk:
 
     def toetsen(self) -> HTML:
         """The group differences this chapter's text claims, tested (addition to the original)."""
-        return HTML(appendix.group_tests(self.survey, self.number))
+        return HTML(appendix.group_tests(self.survey, self.stem))

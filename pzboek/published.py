@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import paths
-from .survey import SurveyError
+from .survey import SurveyError, check_chapter
 
 SUBGROUP = re.compile(r"^(\w+)\s*(>=|<=|=|<|>)\s*(\d+)$")  # e.g. geslacht=1, leeftijd>=55
 COLUMNS = ["sleutel", "hoofdstuk", "figuur", "variabele", "categorie", "subgroep", "waarde", "bron", "in_tekst", "label"]
@@ -31,6 +31,11 @@ def _read(path: Path, columns: list[str]) -> pd.DataFrame:
     return table
 
 
+def _chapters(path: Path, table: pd.DataFrame) -> pd.Series:
+    return pd.Series([check_chapter(stem, f"{path}: line {line}") for line, stem in enumerate(table["hoofdstuk"], start=2)],
+                     index=table.index, dtype=str)
+
+
 def _integers(path: Path, table: pd.DataFrame, column: str) -> pd.Series:
     bad = table[~table[column].str.fullmatch(r"\d+")]
     if len(bad):
@@ -44,7 +49,7 @@ def load_published(path: Path = paths.PUBLISHED) -> pd.DataFrame:
     table = _read(path, COLUMNS)
     if bad := sorted(set(table["bron"]) - set(SOURCES)):
         raise SurveyError(f"{path}: bron '{bad[0]}' is not one of {', '.join(SOURCES)}")
-    table["hoofdstuk"] = _integers(path, table, "hoofdstuk")
+    table["hoofdstuk"] = _chapters(path, table)
     given = (table["bron"] != "uitgave") | (table["waarde"] != "")  # only a number this edition adds may have none
     table["waarde"] = _integers(path, table[given], "waarde").reindex(table.index).astype("Int64")
     table["codes"] = table["categorie"].map(lambda c: tuple(int(x) for x in c.split(";")) if c else ())
@@ -141,7 +146,7 @@ def _check_pinned_captions(figures: pd.DataFrame, pinned: pd.DataFrame, errata: 
 def load_comparisons(path: Path = paths.COMPARISONS) -> pd.DataFrame:
     """The group differences the text claims between printed numbers, each to be tested (data/vergelijkingen.csv)."""
     table = _read(path, ["hoofdstuk", "bewering", "rapport", "variabele", "categorie", "groepen"])
-    table["hoofdstuk"] = _integers(path, table, "hoofdstuk")
+    table["hoofdstuk"] = _chapters(path, table)
     table["codes"] = table["categorie"].map(lambda c: tuple(int(x) for x in c.split(";")))
     table["groepen"] = table["groepen"].str.split("|")
     return table

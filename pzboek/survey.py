@@ -25,6 +25,14 @@ class SurveyError(Exception):
     """A survey, codebook or margins file that the book cannot use."""
 
 
+def check_chapter(stem: str, where: str) -> str:
+    """`stem` if it names a chapter of the book (chapters/<stem>.md), else a SurveyError saying `where` it is."""
+    if not stem[:2].isdigit() or not (paths.CHAPTERS / f"{stem}.md").is_file():
+        raise SurveyError(f"{where} has hoofdstuk '{stem}', which is not a chapter of the book (the name of a file "
+                          f"in chapters/ without .md, such as 03_overvraagde_overheid)")
+    return stem
+
+
 # The stand-in file says what it is in its SPSS file label (shown by SPSS, at most 64 characters). Every
 # page's stand-in notice follows this label: a real fieldwork file does not start with it, and then the
 # notice disappears without any page being edited.
@@ -63,7 +71,7 @@ class Variable:
     reading: str | None = None  # how this edition reads the report's words on this item (lezing)
 
 
-def _as_tuple(value) -> tuple[int, ...]:
+def _as_tuple(value) -> tuple:
     if value is None:
         return ()
     return tuple(value) if isinstance(value, list) else (value,)
@@ -120,7 +128,7 @@ def load_codebook(path: Path = paths.CODEBOOK) -> Codebook:
             question=raw["vragen"].get(spec["vraag"]) if "vraag" in spec else None,
             filter=spec.get("filter"),
             derived_from={src: {int(k): int(v) for k, v in m.items()} for src, m in derived.items()} if derived else None,
-            chapters=_as_tuple(spec.get("hoofdstuk")),
+            chapters=tuple(check_chapter(str(c), f"{path}: variable {name}") for c in _as_tuple(spec.get("hoofdstuk"))),
             in_report=spec.get("in_rapport"),
             answers_in_report=frozenset(spec.get("antwoorden_in_rapport", ())),
             file_labels={int(k): str(v) for k, v in (spec.get("bestandslabels") or {}).items()} or None,
@@ -143,9 +151,9 @@ def read_sav(path: Path) -> tuple[pd.DataFrame, object]:
 def _readable(path: Path) -> None:
     """A configured survey path that is no file the book can open is one line, not a traceback."""
     if path.is_dir():
-        raise SurveyError(f"{path}: is a folder; PZ_SURVEY must name the survey file itself (.sav or .zsav)")
+        raise SurveyError(f"{path}: is a folder; pz_survey (_config.yml) or PZ_SURVEY must name the survey file itself (.sav or .zsav)")
     if not path.exists():
-        raise SurveyError(f"{path}: survey file not found (PZ_SURVEY names it, relative to {paths.ROOT})")
+        raise SurveyError(f"{path}: survey file not found (pz_survey in _config.yml or PZ_SURVEY names it, relative to {paths.ROOT})")
     if not os.access(path, os.R_OK):
         raise SurveyError(f"{path}: survey file cannot be read (no read permission)")
 

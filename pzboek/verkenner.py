@@ -66,12 +66,12 @@ def breakdowns(survey: WeightedSurvey) -> list[Breakdown]:
 
 
 @cache
-def chapter_titles() -> dict[int, str]:
-    """Chapter number -> its title, from the first heading of chapters/NN_*.md."""
+def chapter_titles() -> dict[str, str]:
+    """Chapter (file stem) -> its title, from the first heading of chapters/NN_*.md."""
     titles = {}
-    for path in sorted((paths.ROOT / "chapters").glob("[0-9][0-9]_*.md")):
+    for path in sorted(paths.CHAPTERS.glob("[0-9][0-9]_*.md")):
         heading = next((line[2:].strip() for line in path.read_text(encoding="utf-8").splitlines() if line.startswith("# ")), "")
-        titles[int(path.name[:2])] = heading
+        titles[path.stem] = heading
     return titles
 
 
@@ -81,7 +81,7 @@ def questions(survey: WeightedSurvey) -> list:
     numbers would be this edition's invention."""
     chosen = [v for v in survey.codebook.variables.values()
               if v.kind == "vraag" and v.values and (v.in_report or not survey.standin)]
-    return sorted(chosen, key=lambda v: v.chapters[0] if v.chapters else 99)
+    return sorted(chosen, key=lambda v: v.chapters[0] if v.chapters else "~")  # questions of no chapter last
 
 
 def tenths(share: float) -> int:
@@ -141,7 +141,7 @@ def explorer_data(survey: WeightedSurvey) -> dict:
         chapter = var.chapters[0] if var.chapters else None
         items.append({
             "id": var.name, "label": var.label,
-            "hoofdstuk": f"Hoofdstuk {chapter}. {titles.get(chapter, '')}".strip() if chapter else "Overige vragen",
+            "hoofdstuk": f"Hoofdstuk {paths.chapter_number(chapter)}. {titles[chapter]}" if chapter else "Overige vragen",
             "herkomst": provenance_lines(var, survey.codebook),
             "antwoorden": [var.values[c] for c in answers],
             "woorden": " en ".join(f"‘{w}’" for w in dict.fromkeys(words)),

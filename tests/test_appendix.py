@@ -32,14 +32,14 @@ def test_standin_numbers_are_labelled_where_they_appear(survey):
     assert "Aantal (ongewogen" not in _whole_codebook(survey)  # generated counts are not shown
     figure = build_figure(survey, "1")
     assert "vervangend bestand" in figure.caption and any("vervangend bestand" in c for c in figure.table.columns)
-    assert "Verschil binnen de afronding" in appendix.group_tests(survey, 4)
+    assert "Verschil binnen de afronding" in appendix.group_tests(survey, "04_organiseren")
 
 
 def test_a_real_file_gets_plain_estimates_and_tests(real):
     sentence = appendix.survey_sentence(real)
     assert real.path.split("/")[-1] in sentence and "niet gebruikt" in sentence
     assert "vervangend" not in appendix.composition(real) + _whole_codebook(real)
-    tests = appendix.group_tests(real, 4)
+    tests = appendix.group_tests(real, "04_organiseren")
     assert "Gewogen percentages" in tests and "afronding" not in tests and "vervangend" not in tests
     figure = build_figure(real, "1")
     assert "vervangend" not in figure.caption + " ".join(figure.table.columns)

@@ -102,6 +102,41 @@ def test_equal_paths_are_one_setting(monkeypatch):
     assert inputs.digest("results") == relative  # the stand-in, named or not
 
 
+@pytest.mark.parametrize("line, value", [
+    ('    pz_survey: ""', ""),
+    ("    pz_survey: data/echt.sav", "data/echt.sav"),
+    ("    pz_survey: 'data/echt bestand.sav'  # van het bureau", "data/echt bestand.sav"),
+    ("    # pz_survey: data/oud.sav", ""),
+])
+def test_the_survey_file_is_the_pz_survey_setting(tmp_path, monkeypatch, line, value):
+    config = tmp_path / "_config.yml"
+    config.write_text(f"sphinx:\n  config:\n{line}\n    pz_executor: pzboek-shared-kernels\n", encoding="utf-8")
+    assert paths.survey_in_config(config) == value
+    monkeypatch.setattr(paths, "CONFIG", config)
+    monkeypatch.delenv("PZ_SURVEY", raising=False)
+    assert paths.survey_path() == (paths.ROOT / value if value else paths.STANDIN_SURVEY).resolve()
+    monkeypatch.setenv("PZ_SURVEY", "data/ander.sav")  # the environment overrides it
+    assert paths.survey_path() == paths.ROOT / "data" / "ander.sav"
+
+
+def test_a_survey_setting_the_makefile_would_read_differently_stops_the_build(tmp_path, monkeypatch):
+    """Sphinx reads _config.yml as YAML, the Makefile's digest by one line: a value split over lines would check
+    and hash one file and build from another, so the build stops with one line."""
+    from types import SimpleNamespace
+
+    from pzboek.sphinxext import _survey_setting
+
+    (tmp_path / "_config.yml").write_text("sphinx:\n  config:\n    pz_survey:\n      data/echt.sav\n", encoding="utf-8")
+    monkeypatch.delenv("PZ_SURVEY", raising=False)
+    with pytest.raises(SystemExit):
+        _survey_setting(SimpleNamespace(confdir=str(tmp_path)), {"pz_survey": "data/echt.sav"})
+    config = {"pz_survey": "data/echt.sav"}
+    (tmp_path / "_config.yml").write_text("sphinx:\n  config:\n    pz_survey: data/echt.sav\n", encoding="utf-8")
+    monkeypatch.setenv("PZ_SURVEY", "data/ander.sav")
+    _survey_setting(SimpleNamespace(confdir=str(tmp_path)), config)
+    assert config["pz_survey"] == "data/ander.sav"
+
+
 def test_a_file_the_build_could_not_weight_fails_the_check_naming_the_file(write_variant):
     nobody_in_noord = write_variant(lambda d: d[d["landsdeel"] != 1].reset_index(drop=True))
     result = check(nobody_in_noord)

@@ -28,7 +28,7 @@ def test_a_chapter_runs_as_a_notebook_without_pythonpath(tmp_path, monkeypatch):
     notebook = jupytext.read(CHAPTER)
     assert notebook.metadata["jupytext"]["text_representation"]["format_name"] == "myst"
     code = [cell for cell in notebook.cells if cell.cell_type == "code"]
-    assert "Hoofdstuk(1)" in code[0].source
+    assert 'Hoofdstuk("01_vooraf")' in code[0].source
     notebook.cells = [code[0], nbformat.v4.new_code_cell("import pzboek; print(pzboek.__file__)")]
     monkeypatch.delenv("PYTHONPATH", raising=False)  # the kernel inherits this environment
     NotebookClient(notebook, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
@@ -55,4 +55,4 @@ def test_jupyter_server_contents_manager_serves_a_chapter_as_a_notebook():
 
     model = TextFileContentsManager(root_dir=str(paths.ROOT)).get("chapters/01_vooraf.md", type="notebook")
     assert model["type"] == "notebook"
-    assert any("Hoofdstuk(1)" in cell["source"] for cell in model["content"]["cells"] if cell["cell_type"] == "code")
+    assert any('Hoofdstuk("01_vooraf")' in cell["source"] for cell in model["content"]["cells"] if cell["cell_type"] == "code")

@@ -52,12 +52,12 @@ def _table_with(tmp_path, change):
 
 @pytest.mark.parametrize("change,message", [
     # an item the report does not name, put into one of the report's figures
-    (lambda t: t + "fig1_extra,2,1,uitg_3,1,,30,reconstructie,,\n", "but the report does not name it"),
+    (lambda t: t + "fig1_extra,02_maatschappelijk_waardevol_werk,1,uitg_3,1,,30,reconstructie,,\n", "but the report does not name it"),
     (lambda t: t.replace("ongeveer een derde", ""), "has bron 'benadering' but no in_tekst"),
-    (lambda t: t.replace("fig6_winsten,5,6,fin_winsten,4;5,,39,", "fig6_winsten,5,6,fin_winsten,4;5,,,"), "has waarde ''"),
+    (lambda t: t.replace("fig6_winsten,05_financieren,6,fin_winsten,4;5,,39,", "fig6_winsten,05_financieren,6,fin_winsten,4;5,,,"), "has waarde ''"),
     (lambda t: t.replace(",tekst,42%", ",geschat,42%"), "bron 'geschat' is not one of"),
     # a number this edition adds, in a figure of the report
-    (lambda t: t + "extra,5,6,fin_winsten,5,,,uitgave,,\n", "has bron 'uitgave' in figure 6 of the report"),
+    (lambda t: t + "extra,05_financieren,6,fin_winsten,5,,,uitgave,,\n", "has bron 'uitgave' in figure 6 of the report"),
 ])
 def test_bad_published_table_gives_one_line_naming_file_and_row(tmp_path, survey, change, message):
     from pzboek.published import validate_published
@@ -91,7 +91,7 @@ def test_only_printed_numbers_are_compared():
 def test_a_number_this_edition_adds_needs_no_target_value(tmp_path, survey):
     from pzboek.published import validate_published
 
-    path = _table_with(tmp_path, lambda t: t + "extra_helemaal_eens,4,,org_overheid,5,,,uitgave,,\n")
+    path = _table_with(tmp_path, lambda t: t + "extra_helemaal_eens,04_organiseren,,org_overheid,5,,,uitgave,,\n")
     validate_published(survey.codebook, path)
     row = load_published(path).set_index("sleutel").loc["extra_helemaal_eens"]
     assert row["bron"] == "uitgave" and row["waarde"] is pd.NA
@@ -113,11 +113,14 @@ def _validate_with_rows(tmp_path, *extra: str) -> str:
 
 def test_an_authors_slip_in_the_published_table_is_named_by_file_line_and_key(tmp_path):
     lines = len(load_published()) + 2
-    duplicate = _validate_with_rows(tmp_path, "betalen_onvoorwaardelijk,4,,betalen,1,,74,tekst,74%,")
-    assert f"sleutel 'betalen_onvoorwaardelijk' of hoofdstuk 4 is on lines 19 and {lines}" in duplicate
-    conflicting = _validate_with_rows(tmp_path, "betalen_nogmaals,5,,betalen,1,,74,tekst,74%,")
+    duplicate = _validate_with_rows(tmp_path, "betalen_onvoorwaardelijk,04_organiseren,,betalen,1,,74,tekst,74%,")
+    assert f"sleutel 'betalen_onvoorwaardelijk' of hoofdstuk 04_organiseren is on lines 19 and {lines}" in duplicate
+    conflicting = _validate_with_rows(tmp_path, "betalen_nogmaals,05_financieren,,betalen,1,,74,tekst,74%,")
     assert f"give 'betalen' code 1 different values or sources" in conflicting and str(lines) in conflicting
-    unknown = _validate_with_rows(tmp_path, "betalen_geen_groep,5,,betalen,1,opleiding=9,70,reconstructie,,")
+    for wrong in ("4", "07_nieuw"):  # a chapter is named by its file's stem, and must be one of the book's
+        named = _validate_with_rows(tmp_path, f"betalen_hoofdstuk,{wrong},,betalen,1,,74,tekst,74%,")
+        assert f"published_figures_" in named and f"line {lines} has hoofdstuk '{wrong}', which is not a chapter" in named
+    unknown = _validate_with_rows(tmp_path, "betalen_geen_groep,05_financieren,,betalen,1,opleiding=9,70,reconstructie,,")
     assert "row 'betalen_geen_groep' has subgroup 'opleiding=9', but 'opleiding' has no code 9" in unknown
 
 

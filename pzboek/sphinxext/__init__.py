@@ -61,6 +61,21 @@ def _executor_override(app, config) -> None:
         config[prepare.EXECUTOR_SETTING] = os.environ[prepare.EXECUTOR_OVERRIDE]
 
 
+def _survey_setting(app, config) -> None:
+    """The survey file is the setting `pz_survey`; $PZ_SURVEY overrides it. The kernels, `make check` and the
+    Makefile's digest find it through pzboek.paths, which reads that one line of _config.yml without a YAML parser:
+    a value it reads differently would build from one file and check another, so the build stops instead."""
+    from pzboek import paths
+
+    config_file = Path(app.confdir) / "_config.yml"
+    if (config[paths.SURVEY_CONFIG] or "") != paths.survey_in_config(config_file):
+        print(f"error: {config_file}: write {paths.SURVEY_CONFIG} on one line under sphinx: config:, as "
+              f"`{paths.SURVEY_CONFIG}: data/bestand.sav` (quoted if the path has spaces)", file=sys.stderr)
+        raise SystemExit(1)
+    if os.environ.get(paths.SURVEY_SETTING):
+        config[paths.SURVEY_CONFIG] = os.environ[paths.SURVEY_SETTING]
+
+
 def _outdated(app, env, added, changed, removed) -> list[str]:
     """A page is read again when the inputs of its notebook's results changed (inputs.notebook_digests: its outputs
     may all differ), and so is a page a failed build removed (its doctree holds the failure)."""
@@ -130,6 +145,11 @@ def setup(app):
     # which jupyter-cache executor runs the notebooks (prepare.py); set in _config.yml, $PZBOEK_EXECUTOR overrides
     app.add_config_value(prepare.EXECUTOR_SETTING, prepare.DEFAULT_EXECUTOR, "env", types=[str])
     app.connect("config-inited", _executor_override)
+    # the survey file the numbers come from (pzboek/paths.py): set in _config.yml, $PZ_SURVEY overrides
+    from pzboek import paths
+
+    app.add_config_value(paths.SURVEY_CONFIG, "", "env", types=[str])
+    app.connect("config-inited", _survey_setting)
     app.pz_glue_failures = _GlueFailures()
     app.connect("config-inited", _serve_assets)
     app.connect("builder-inited", _prepare, priority=900)  # after myst-nb has set its cache path

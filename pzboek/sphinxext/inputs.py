@@ -68,7 +68,7 @@ def digest(*groups: str, leave_out: tuple[Path, ...] = ()) -> str:
 # `glue:figure` directives) only. So a caption, or a chapter's row, edited re-executes the pages that show it. The
 # other notebooks (the landing page, the Verkenner, the appendices) count or mark every published row.
 CHAPTER_ROWS, FIGURE_ROWS = (p.relative_to(paths.ROOT) for p in (paths.PUBLISHED, paths.FIGURES))
-CHAPTER = re.compile(r"^(\d+)_")  # chapters/02_… is chapter 2
+CHAPTER = re.compile(r"^\d+_")  # a report chapter: chapters/02_…
 SHOWN = re.compile(r"^```\{glue:figure\} figuur(\w+)$", re.M)
 
 
@@ -84,8 +84,7 @@ def notebook_digests(notebooks: list[Path]) -> dict[str, str]:
     published, figures = _rows(ROOT / CHAPTER_ROWS), _rows(ROOT / FIGURE_ROWS)
     found = {}
     for notebook in notebooks:
-        chapter = CHAPTER.match(notebook.name)
-        own = [r for r in published if r["hoofdstuk"] == str(int(chapter.group(1)))] if chapter else published
+        own = [r for r in published if r["hoofdstuk"] == notebook.stem] if CHAPTER.match(notebook.name) else published
         drawn = set(SHOWN.findall(notebook.read_text(encoding="utf-8")))
         shown = [r for r in figures if r["figuur"] in drawn]
         found[str(notebook)] = hashlib.sha256(f"{shared}\0{own}\0{shown}".encode()).hexdigest()
