@@ -350,6 +350,11 @@
     root = document.querySelector(".pz-verkenner");
     if (!root) return;
     root.querySelector("form fieldset").disabled = false;
+    // each chapter's questions under its title, as Sphinx read it (pzboek/sphinxext/pages.py)
+    var titles = JSON.parse((document.getElementById("pz-hoofdstukken") || {}).textContent || "{}");
+    root.querySelectorAll("optgroup[data-hoofdstuk]").forEach(function (group) {
+      if (titles[group.dataset.hoofdstuk]) group.label += ". " + titles[group.dataset.hoofdstuk];
+    });
     if (/[?&](vraag|naar)=/.test(window.location.search)) return start();
     function reach() {
       WAKE.forEach(function (type) { root.removeEventListener(type, reach); });

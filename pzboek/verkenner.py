@@ -14,7 +14,6 @@ from __future__ import annotations
 import html
 import json
 from dataclasses import dataclass
-from functools import cache
 
 import pandas as pd
 from IPython.display import Markdown
@@ -63,16 +62,6 @@ def breakdowns(survey: WeightedSurvey) -> list[Breakdown]:
             found.append(Breakdown(var.name, var.label.lower(), tuple(var.values[c] for c in codes),
                                    tuple(f"{var.name}={c}" for c in codes)))
     return found
-
-
-@cache
-def chapter_titles() -> dict[str, str]:
-    """Chapter (file stem) -> its title, from the first heading of chapters/NN_*.md."""
-    titles = {}
-    for path in sorted(paths.CHAPTERS.glob("[0-9][0-9]_*.md")):
-        heading = next((line[2:].strip() for line in path.read_text(encoding="utf-8").splitlines() if line.startswith("# ")), "")
-        titles[path.stem] = heading
-    return titles
 
 
 def questions(survey: WeightedSurvey) -> list:
@@ -126,7 +115,6 @@ def explorer_data(survey: WeightedSurvey) -> dict:
     cells (see _cell), and per question and breakdown the group test (see group_test)."""
     published = load_published()
     splits = breakdowns(survey)
-    titles = chapter_titles()
     items = []
     for var in questions(survey):
         answers = list(var.values)
@@ -138,10 +126,9 @@ def explorer_data(survey: WeightedSurvey) -> dict:
             if split.key != NO_BREAKDOWN:
                 tests[split.key] = group_test(survey, var, split, found)
         words = published.loc[(published["variabele"] == var.name) & (published["bron"] == "benadering"), "in_tekst"]
-        chapter = var.chapters[0] if var.chapters else None
         items.append({
             "id": var.name, "label": var.label,
-            "hoofdstuk": f"Hoofdstuk {paths.chapter_number(chapter)}. {titles[chapter]}" if chapter else "Overige vragen",
+            "hoofdstuk": var.chapters[0] if var.chapters else "",
             "herkomst": provenance_lines(var, survey.codebook),
             "antwoorden": [var.values[c] for c in answers],
             "woorden": " en ".join(f"‘{w}’" for w in dict.fromkeys(words)),
@@ -237,10 +224,13 @@ def first_chart(data: dict) -> str:
 
 
 def _options(data: dict) -> str:
+    """The questions by chapter: 'Hoofdstuk 2', which pz-verkenner.js completes with the chapter's title as Sphinx
+    read it (the page's pz-hoofdstukken, pzboek/sphinxext/pages.py), so a title is never read in a kernel."""
     groups: dict[str, list[str]] = {}
     for q in data["vragen"]:
         groups.setdefault(q["hoofdstuk"], []).append(f'<option value="{q["id"]}">{html.escape(q["label"])}</option>')
-    return "".join(f'<optgroup label="{html.escape(h)}">{"".join(o)}</optgroup>' for h, o in groups.items())
+    return "".join(f'<optgroup label="Hoofdstuk {paths.chapter_number(h)}" data-hoofdstuk="{h}">{"".join(o)}</optgroup>'
+                   if h else f'<optgroup label="Overige vragen">{"".join(o)}</optgroup>' for h, o in groups.items())
 
 
 def _page_json(data: dict) -> str:

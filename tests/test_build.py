@@ -117,6 +117,31 @@ def test_a_page_with_a_missing_number_is_not_left_in_the_site(book):
     assert code == 0 and page.exists(), err[-2000:]
 
 
+def _executions(book: Path) -> list:
+    """When each notebook's cached execution was made (jupyter-cache's records)."""
+    from jupyter_cache import get_cache
+
+    return sorted(r.created for r in get_cache(book / "_build" / ".jupyter_cache").list_cache_records())
+
+
+def test_a_new_chapter_title_reaches_the_verkenner_without_running_a_notebook(book):
+    """The Verkenner's page lists the chapters' titles as Sphinx read them (pzboek/sphinxext/pages.py): a new title
+    rewrites that page too, and executes nothing."""
+    chapter = book / "chapters" / "05_financieren.md"
+    original = chapter.read_text(encoding="utf-8")
+    verkenner = book / "_build" / "html" / "chapters" / "verkenner.html"
+    executed = _executions(book)
+    chapter.write_text(original.replace("# Hoe gaan we het financieren?", "# Hoe betalen we het?", 1), encoding="utf-8")
+    try:
+        code, out, err = finished(jupyter_book(book))
+        assert code == 0, err[-2000:]
+        assert '"05_financieren": "Hoe betalen we het?"' in verkenner.read_text(encoding="utf-8")
+        assert _executions(book) == executed
+    finally:
+        chapter.write_text(original, encoding="utf-8")
+        assert finished(jupyter_book(book))[0] == 0
+
+
 def test_a_copied_book_does_not_build_the_other_folders_package(book):
     """Without PYTHONPATH a copy imports the editable pzboek of this checkout (and would read its data file): the
     build stops with one line naming both folders. (`make book` sets PYTHONPATH to its own folder.)"""

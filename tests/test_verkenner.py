@@ -71,7 +71,7 @@ def test_every_question_and_every_background_variable(survey, data):
     assert [s["id"] for s in data["indelingen"]] == [NO_BREAKDOWN, "geslacht", "leeftijdsgroep", "opleiding", "provincie",
                                                        "landsdeel"]
     chapters = [q["hoofdstuk"] for q in data["vragen"]]
-    assert chapters == sorted(chapters) and chapters[0].startswith("Hoofdstuk 2. ")
+    assert chapters == sorted(chapters) and chapters[0] == "02_maatschappelijk_waardevol_werk"
     assert "uitg_3" not in [q["id"] for q in data["vragen"]]
     reason = next(q for q in data["vragen"] if q["id"] == "verdwenen_reden")["herkomst"]
     assert reason[1].startswith("Vraag zoals deze uitgave haar formuleert: ")
@@ -283,6 +283,16 @@ def test_keyboard_picks_a_view(tab):
     page.keyboard.press("ArrowDown")  # geen -> geslacht: a native select changes on arrow keys
     _drawn(page, "uitg_1", "geslacht")
     assert page.url.endswith("naar=geslacht")
+
+
+def test_questions_stand_under_their_chapters_titles(tab, built_book):
+    """The titles as the chapters' pages have them (Sphinx's reading, handed to the page), not parsed in a kernel."""
+    page = _open(tab())
+    labels = page.eval_on_selector_all("#pz-vraag optgroup", "groups => groups.map(g => g.label)")
+    titles = {h: re.search(r"<h1>(?:<span class=\"section-number\">[^<]*</span>)?(.*?)<a", (built_book / "chapters" / f"{h}.html").read_text(encoding="utf-8")).group(1)
+              for h in ("02_maatschappelijk_waardevol_werk", "05_financieren")}
+    assert labels[0] == f"Hoofdstuk 2. {titles['02_maatschappelijk_waardevol_werk']}"
+    assert f"Hoofdstuk 5. {titles['05_financieren']}" in labels and len(labels) == 4
 
 
 @pytest.mark.parametrize("width", [1280, 375])

@@ -21,7 +21,6 @@ from pzboek import paths
 
 ROOT = paths.ROOT
 GROUPS = ("results", "notebooks", "site")
-HEADING = "# "  # a first-level heading in a MyST file
 
 
 def declared() -> dict[str, list[str]]:
@@ -43,9 +42,9 @@ def files(*groups: str) -> list[Path]:
 
 def digest(*groups: str, leave_out: tuple[Path, ...] = ()) -> str:
     """Hash of the names and contents of these groups' files, of which survey file is configured (its normalised
-    path: `a.sav` and `./a.sav` are one setting) and, for 'site', whether the PDF edition is written ($PZ_PDF); for
-    'results' also of the chapter titles (`result_headings`). A configured survey file that is missing or a folder
-    only changes the hash: the build's check says what is wrong with it."""
+    path: `a.sav` and `./a.sav` are one setting) and, for 'site', whether the PDF edition is written ($PZ_PDF). A
+    configured survey file that is missing or a folder only changes the hash: the build's check says what is wrong
+    with it."""
     hashed = hashlib.sha256(str(paths.survey_path()).encode())
     if "site" in groups:
         hashed.update(f"\0PZ_PDF={os.environ.get('PZ_PDF', '')}".encode())
@@ -56,10 +55,6 @@ def digest(*groups: str, leave_out: tuple[Path, ...] = ()) -> str:
             hashed.update(path.read_bytes())
         except OSError as err:  # an unreadable survey file: the check names it
             hashed.update(f"\0{err}".encode())
-    if "results" in groups:
-        for path in sorted(p for pattern in declared().get("result_headings", []) for p in ROOT.glob(pattern)):
-            titles = [line for line in path.read_text(encoding="utf-8").splitlines() if line.startswith(HEADING)]
-            hashed.update(f"\0{path.name}\0{titles}".encode())
     return hashed.hexdigest()
 
 

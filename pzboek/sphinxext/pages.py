@@ -12,6 +12,9 @@ import re
 import tomllib
 from pathlib import Path
 
+from docutils import nodes
+
+from .inputs import CHAPTER
 from .mends import dutch_static_scripts, mend
 from .trim import site_words, trim_stylesheet
 
@@ -265,6 +268,29 @@ def _assets_changed(app, env, added, changed, removed) -> list[str]:
     return [app.config.root_doc] if before[1] != copied and app.config.root_doc not in added | changed else []
 
 
+# The Verkenner groups its questions by chapter; their titles come from what Sphinx read (env.titles), handed to
+# its page as JSON (_templates/layout.html, pz-hoofdstukken) for pz-verkenner.js, not parsed from Markdown in a kernel.
+def _chapter_titles(env) -> dict[str, str]:
+    return {doc.rpartition("/")[2]: env.titles[doc].astext() for doc in sorted(env.found_docs)
+            if CHAPTER.match(doc.rpartition("/")[2]) and doc in env.titles}
+
+
+def _titles_for_the_verkenner(app, pagename, templatename, context, doctree) -> None:
+    if PAGE_SCRIPTS["pz-verkenner.js"] in context.get("body", ""):
+        context["pz_hoofdstukken"] = _chapter_titles(app.env)
+
+
+def _titles_changed(app, env) -> list[str]:
+    """A changed chapter title rewrites the pages that list it (read again, they would run nothing: their
+    results do not depend on it)."""
+    titles, before = _chapter_titles(env), getattr(env, "pz_chapter_titles", None)
+    env.pz_chapter_titles = titles
+    if before is None or before == titles:
+        return []
+    return [doc for doc in sorted(env.found_docs)
+            if any(PAGE_SCRIPTS["pz-verkenner.js"] in raw.astext() for raw in env.get_doctree(doc).findall(nodes.raw))]
+
+
 def _standin_notice(app, pagename, templatename, context, doctree) -> None:
     """Whether this build's numbers come from the generated stand-in survey file: every page then says so
     (_templates/pz-vervangend.html). The check step read it from the survey file's SPSS label, so the notice
@@ -290,10 +316,11 @@ def setup(app) -> None:
     app.connect("builder-inited", _theme_filters)
     app.connect("builder-inited", _base_theme_stylesheets)
     app.connect("env-get-outdated", _assets_changed)
+    app.connect("env-updated", _titles_changed)
     # before pydata-sphinx-theme's handler, which drops its own stylesheet from the list (its macro links it)
     app.connect("html-page-context", _one_stylesheet, priority=400)
     for handler in (_deferred_scripts, _preload_chart_font, _notebook_link,
-                    _standin_notice):
+                    _standin_notice, _titles_for_the_verkenner):
         app.connect("html-page-context", handler)
     app.connect("html-page-context", _dutch_issue_link, priority=600)  # after the theme has made its buttons
     app.connect("build-finished", _finish)
