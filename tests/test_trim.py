@@ -90,3 +90,47 @@ def test_pages_look_the_same_with_the_whole_stylesheet(browser, published_site, 
     assert len(trimmed) == len(whole_styles) > 50
     differ = [(a, b) for a, b in zip(trimmed, whole_styles) if a != b]
     assert not differ, "\n".join(f"{a}\n{b}\n" for a, b in differ[:3])
+
+
+def test_the_theme_stylesheets_are_joined_in_sphinxs_order_and_trimmed_once(tmp_path):
+    """In-process, on a one-page project with the book's theme: the joined stylesheet is the base themes' declared
+    stylesheets (basic, then pydata-sphinx-theme: what the theme's own template would link) before every stylesheet
+    Sphinx lists, in its priority order; its rules are trimmed to the page; a second build that changes neither
+    the join nor the page's words leaves the file as it was."""
+    from io import StringIO
+
+    from sphinx.testing.util import SphinxTestApp
+
+    (tmp_path / "conf.py").write_text(
+        "from pzboek.sphinxext import pages\n"
+        "html_theme = 'sphinx_book_theme'\n"
+        "def setup(app):\n"
+        "    app.connect('builder-inited', pages._theme_filters)\n"
+        "    app.connect('builder-inited', pages._base_theme_stylesheets)\n"
+        "    app.connect('html-page-context', pages._one_stylesheet, priority=400)\n"
+        "    app.connect('build-finished', lambda app, exc: pages._write_joined_stylesheets(app))\n", encoding="utf-8")
+    (tmp_path / "index.rst").write_text("Titel\n=====\n\nEen zin.\n", encoding="utf-8")
+
+    def build():
+        app = SphinxTestApp("html", srcdir=tmp_path, status=StringIO(), warning=StringIO())
+        try:
+            app.build()
+            return app
+        finally:
+            app.cleanup()
+
+    app = build()
+    (name, files), = app.pz_stylesheets.items()
+    assert files[:3] == ["_static/basic.css", "_static/styles/pydata-sphinx-theme.css", "_static/pygments.css"]
+    assert "_static/styles/sphinx-book-theme.css" in files
+    joined = Path(app.outdir) / name
+    css = joined.read_text(encoding="utf-8")
+    assert css.startswith("/* pz-trim ") and "div.sphinxsidebar" not in css and ".bd-header" in css
+    written = joined.stat().st_mtime_ns
+    (tmp_path / "index.rst").write_text("Titel\n=====\n\nEen zin, en nog een.\n", encoding="utf-8")  # no class names
+    build()
+    assert joined.stat().st_mtime_ns == written
+    (tmp_path / "index.rst").write_text("Titel\n=====\n\n.. raw:: html\n\n   <div class=\"sphinxsidebar\"></div>\n",
+                                        encoding="utf-8")
+    build()
+    assert "div.sphinxsidebar" in joined.read_text(encoding="utf-8")

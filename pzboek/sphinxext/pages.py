@@ -16,7 +16,7 @@ from docutils import nodes
 
 from .inputs import CHAPTER
 from .mends import dutch_static_scripts, mend
-from .trim import site_words, trim_stylesheet
+from .trim import WORD, site_words, trim_stylesheet
 
 # The theme and extensions link a dozen stylesheets, one behind an @import: each a render-blocking request on a
 # slow phone network. Pages link one stylesheet instead (`pz_stylesheet` in _templates/layout.html), the same
@@ -74,8 +74,10 @@ def _write_joined_stylesheets(app) -> None:
     words = site_words(outdir) if app.pz_stylesheets else set()
     for name, files in app.pz_stylesheets.items():
         text = "\n".join(_stylesheet(outdir / f, (outdir / name).parent) for f in files)
-        # trimming takes half a second; most builds (a sentence edited) change neither the join nor the words
-        stamp = f"/* pz-trim {hashlib.sha256(' '.join([text, *sorted(words)]).encode()).hexdigest()} */\n"
+        # trimming takes half a second, and most builds (a sentence edited) change neither the join nor any word
+        # the stylesheet names: then the file stays as it is
+        asked = sorted(words & set(WORD.findall(text)))
+        stamp = f"/* pz-trim {hashlib.sha256(' '.join([text, *asked]).encode()).hexdigest()} */\n"
         target = outdir / name
         if not target.is_file() or not target.read_text(encoding="utf-8").startswith(stamp):
             target.write_text(stamp + trim_stylesheet(text, words), encoding="utf-8")
