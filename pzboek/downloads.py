@@ -4,9 +4,11 @@ alone (title, notes, source, address and licence inside the image), and one Fric
 from __future__ import annotations
 
 import copy
+import hashlib
 import html
 import json
 import re
+from functools import cache
 from pathlib import Path
 
 import pandas as pd
@@ -63,10 +65,26 @@ def chart_file(spec: dict, title: str, lines: list[str]) -> str:
     return re.sub(r"(<svg\b[^>]*>)", lambda m: m.group(1) + said, svg, count=1)
 
 
-def _write_chart(folder: Path, name: str, spec: dict, title: str, lines: list[str]) -> None:
+# Per chart file, the hash of what it was drawn from, in a dotfile (Sphinx does not publish those): outlines and
+# PNG take seconds for all nine charts, and an edited caption changes one.
+DRAWN = ".getekend.json"
+
+
+@cache
+def _drawing() -> bytes:
+    """What draws a chart besides its spec and words: this code, the outlining, the fonts and vl-convert."""
+    return b"\0".join([Path(__file__).read_bytes(), Path(fonts.__file__).read_bytes(), vlc.__version__.encode(),
+                       *((fonts.FONT_DIR / f).read_bytes() for f in sorted(fonts.FILES.values()))])
+
+
+def _write_chart(folder: Path, name: str, spec: dict, title: str, lines: list[str], drawn: dict) -> None:
+    key = hashlib.sha256(json.dumps([spec, title, lines], sort_keys=True).encode() + _drawing()).hexdigest()
+    if drawn.get(name) == key and (folder / f"{name}.svg").is_file() and (folder / f"{name}.png").is_file():
+        return
     svg = chart_file(spec, title, lines)
     (folder / f"{name}.svg").write_text(svg, encoding="utf-8")
     (folder / f"{name}.png").write_bytes(vlc.svg_to_png(svg, scale=2))  # from that SVG: laid out once
+    drawn[name] = key
 
 
 def _write_csv(frame: pd.DataFrame, path: Path) -> None:
@@ -117,8 +135,14 @@ def write_downloads(survey: WeightedSurvey, folder: Path) -> None:
     """Every figure's aggregated table as CSV (with each value's provenance), its chart as SVG and PNG, Figure A2
     (the weights) too, and datapackage.json over the CSVs."""
     folder.mkdir(parents=True, exist_ok=True)
-    for old in [*folder.glob("figuur*.*"), folder / "datapackage.json"]:  # a figure dropped must not stay published
-        old.unlink(missing_ok=True)
+    names = [f"figuur{key}" for key in load_figures().index] + ["figuurA2"]
+    for old in folder.glob("figuur*.*"):  # a figure dropped must not stay published
+        if old.stem not in names:
+            old.unlink()
+    try:
+        drawn = json.loads((folder / DRAWN).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        drawn = {}
     credits, resources = credit_lines(survey.standin), []
     for key in load_figures().index:
         table = figure_table(survey, key)
@@ -126,12 +150,13 @@ def write_downloads(survey: WeightedSurvey, folder: Path) -> None:
         _write_csv(table[columns].assign(vervangend_bestand="ja" if survey.standin else "nee"),
                    folder / f"figuur{key}.csv")
         notes = figure_notes(key, table)
-        _write_chart(folder, f"figuur{key}", chart_spec(key, table), figure_name(key), [*notes, *credits])
+        _write_chart(folder, f"figuur{key}", chart_spec(key, table), figure_name(key), [*notes, *credits], drawn)
         resources.append(_resource(f"figuur{key}", figure_name(key), " ".join(
             [_questions(survey, key), *notes]), figure_fields(survey.standin)))
     weights, title = weight_table(survey), f"Figuur A2. {WEIGHT_TITLE}"
     _write_csv(weights[["van", "tot", "aantal"]], folder / "figuurA2.csv")
-    _write_chart(folder, "figuurA2", weight_figure(survey).spec, title, credits)
+    _write_chart(folder, "figuurA2", weight_figure(survey).spec, title, credits, drawn)
+    (folder / DRAWN).write_text(json.dumps(drawn, sort_keys=True), encoding="utf-8")
     resources.append(_resource("figuurA2", title, "Aantal respondenten per klasse van de weegfactor.", [
         _field("van", "number", "Ondergrens van de klasse (weegfactor, gemiddelde 1)", decimalChar=","),
         _field("tot", "number", "Bovengrens van de klasse (niet inbegrepen)", decimalChar=","),

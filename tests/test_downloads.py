@@ -4,6 +4,7 @@ import csv
 import io
 import json
 import re
+import shutil
 
 import numpy as np
 import pytest
@@ -29,8 +30,27 @@ def _pixels(png: bytes) -> np.ndarray:
 
 def test_every_figure_has_its_downloads_figure_A2_too(downloads_folder):
     keys = [*load_figures().index, "A2"]
-    assert sorted(p.name for p in downloads_folder.iterdir()) == sorted(
+    assert sorted(p.name for p in downloads_folder.iterdir() if p.name != downloads.DRAWN) == sorted(
         ["datapackage.json", *(f"figuur{k}.{fmt}" for k in keys for fmt in charts.DOWNLOAD_FORMATS)])
+
+
+def test_a_chart_is_drawn_again_only_when_what_it_shows_changed(downloads_folder, survey, tmp_path, monkeypatch):
+    """An edited note redraws its figure's SVG and PNG, and no other; a figure no longer in the book goes."""
+    folder = tmp_path / "downloads"
+    shutil.copytree(downloads_folder, folder)
+    (folder / "figuur9.svg").write_text("<svg/>", encoding="utf-8")
+
+    def drawn_at():
+        return {p.name: p.stat().st_mtime_ns for p in folder.glob("figuur*") if p.suffix in (".svg", ".png")}
+
+    before = drawn_at()
+    noted = downloads.figure_notes
+    monkeypatch.setattr(downloads, "figure_notes", lambda key, table: [*noted(key, table), *(["Bewerkt."] if key == "3" else [])])
+    downloads.write_downloads(survey, folder)
+    after = drawn_at()
+    assert "figuur9.svg" not in after
+    assert sorted(n for n in after if after[n] != before[n]) == ["figuur3.png", "figuur3.svg"]
+    assert "Bewerkt." in (folder / "figuur3.svg").read_text(encoding="utf-8")
 
 
 def test_a_downloaded_chart_stands_alone(downloads_folder):
