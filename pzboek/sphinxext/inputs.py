@@ -58,12 +58,14 @@ def digest(*groups: str, leave_out: tuple[Path, ...] = ()) -> str:
     return hashed.hexdigest()
 
 
-# A report chapter's results depend on its own rows of the published-figures table (column `hoofdstuk`), not on
-# other chapters' rows; a page's results depend on the figure table's rows of the figures it shows (its
-# `glue:figure` directives) only. So a caption, or a chapter's row, edited re-executes the pages that show it. The
-# other notebooks (the landing page, the Verkenner, the appendices) count or mark every published row.
+# A page that computes chapters' numbers (`Hoofdstuk("03_…")`: each report chapter, and the landing page for
+# chapters 1 and 6) depends on those chapters' rows of the published-figures table (column `hoofdstuk`) only, and
+# on the figure table's rows of the figures it shows (its `glue:figure` directives) only. So a caption, or a
+# chapter's row, edited re-executes the pages that show it. The other notebooks (the Verkenner, the appendices)
+# count or mark every published row.
 CHAPTER_ROWS, FIGURE_ROWS = (p.relative_to(paths.ROOT) for p in (paths.PUBLISHED, paths.FIGURES))
 CHAPTER = re.compile(r"^\d+_")  # a report chapter: chapters/02_…
+COMPUTED = re.compile(r"""\bHoofdstuk\(["']([^"']+)["']\)""")  # the chapters whose numbers a page computes
 SHOWN = re.compile(r"^```\{glue:figure\} figuur(\w+)$", re.M)
 
 
@@ -79,8 +81,10 @@ def notebook_digests(notebooks: list[Path]) -> dict[str, str]:
     published, figures = _rows(ROOT / CHAPTER_ROWS), _rows(ROOT / FIGURE_ROWS)
     found = {}
     for notebook in notebooks:
-        own = [r for r in published if r["hoofdstuk"] == notebook.stem] if CHAPTER.match(notebook.name) else published
-        drawn = set(SHOWN.findall(notebook.read_text(encoding="utf-8")))
+        text = notebook.read_text(encoding="utf-8")
+        computed = set(COMPUTED.findall(text))
+        own = [r for r in published if r["hoofdstuk"] in computed] if computed else published
+        drawn = set(SHOWN.findall(text))
         shown = [r for r in figures if r["figuur"] in drawn]
         found[str(notebook)] = hashlib.sha256(f"{shared}\0{own}\0{shown}".encode()).hexdigest()
     return found
