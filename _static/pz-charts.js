@@ -26,19 +26,6 @@
     return document.documentElement.dataset.theme === "dark";
   }
 
-  // Every light colour of the spec replaced by its dark counterpart: the map comes with the spec (usermeta.donker,
-  // written by pzboek/charts.py from its one palette; the Verkenner passes the same map).
-  function recolour(value, map) {
-    if (typeof value === "string") return map[value.toLowerCase()] || value;
-    if (Array.isArray(value)) return value.map(function (v) { return recolour(v, map); });
-    if (value && typeof value === "object") {
-      var out = {};
-      Object.keys(value).forEach(function (k) { out[k] = k === "data" ? value[k] : recolour(value[k], map); });
-      return out;
-    }
-    return value;
-  }
-
   // Tooltips beside the bar they describe, in whichever place keeps them inside the window (vega-tooltip tries
   // these in order), so on a phone they are not cut off at an edge.
   function tooltipOptions() {
@@ -47,8 +34,10 @@
   }
 
   function themed(spec, width) {
-    var map = (spec.usermeta && spec.usermeta.donker) || {};
-    var s = isDark() ? recolour(spec, map) : JSON.parse(JSON.stringify(spec));
+    // the chart's colours all come from its config: in dark mode the dark one (usermeta.donker, written by
+    // pzboek/charts.py's chart_config from its one palette; the Verkenner passes the same)
+    var s = JSON.parse(JSON.stringify(spec));
+    if (isDark() && spec.usermeta && spec.usermeta.donker) s.config = spec.usermeta.donker;
     s.width = Math.max(200, width);
     s.autosize = { type: "fit-x", contains: "padding" };
     return s;

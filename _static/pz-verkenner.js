@@ -172,7 +172,6 @@
   // its 95% interval (a line through its end). Ungrouped: answers beside the bars on wide columns, above them on
   // phones. Grouped: each answer as a heading over one bar per group, the groups in a label column.
   function spec(q, s, width) {
-    var ink = L.tekst;  // recoloured with the rest in dark mode (pzCharts.themed, usermeta.donker)
     var narrow = width <= window.pzCharts.NARROW_UPTO, grouped = s.id !== NONE;
     var inner = width - 2 * L.marge, names = grouped ? s.groepen : q.antwoorden;
     var widest = Math.ceil(Math.max.apply(null, names.map(textWidth))) + L.labelruimte;
@@ -220,7 +219,7 @@
     kinds.forEach(function (letter, i) {
       var rowY = height + L.legendaruimte + i * L.legendarij + 6, row = { values: [{ tekst: data.legenda[letter] }] };
       legend.push(
-        { data: row, mark: { type: "square", size: 160, color: L.kleur, stroke: L.kleur, strokeWidth: 1.5, opacity: 1,
+        { data: row, mark: { type: "square", size: 160, strokeWidth: 1.5, opacity: 1,
                              fillOpacity: L.dekking[letter], strokeDash: L.streep[letter] },
           encoding: { x: { value: 7 }, y: { value: rowY } } },
         { data: row, mark: { type: "text", align: "left", baseline: "middle" },
@@ -236,22 +235,22 @@
     var filled = [{ filter: "!datum.leeg" }];
     return {
       width: inner, height: height + (kinds.length ? L.legendaruimte + kinds.length * L.legendarij : 0), padding: L.marge,
+      // every colour from the chapters' config, light or dark (pzCharts.themed)
       usermeta: { donker: L.donker },
       description: caption(q, s) + ". Staafdiagram met 95%-intervallen; de tabel eronder geeft dezelfde cijfers.",
-      config: { font: L.lettertype, background: "transparent", aria: false, view: { stroke: null },
-                text: { color: ink, fontSize: L.lettergrootte } },
+      config: L.licht,
       data: { values: bars },
       layer: [
-        { transform: filled, mark: { type: "bar", orient: "horizontal", color: L.kleur, stroke: L.kleur, strokeWidth: 1.5 },
+        { transform: filled, mark: { type: "bar", orient: "horizontal", strokeWidth: 1.5 },
           encoding: { x: x, x2: { datum: 0 }, y: y("y"), y2: { field: "y2" }, tooltip: tooltip,
                       fillOpacity: { field: "dekking", type: "quantitative", scale: null, legend: null },
                       strokeDash: { field: "streep", type: "nominal", scale: null, legend: null } } },
-        { transform: filled, mark: { type: "rule", color: ink, strokeWidth: 1.5 },
+        { transform: filled, mark: { type: "rule", strokeWidth: 1.5 },
           encoding: { x: xAt("onder"), x2: { field: "boven" }, y: y("midden") } },
         // the interval's ends reach past the bar's edges: visible on the bar and beside it, light or dark
-        { transform: filled, mark: { type: "rule", color: ink, strokeWidth: 1.5 },
+        { transform: filled, mark: { type: "rule", strokeWidth: 1.5 },
           encoding: { x: xAt("onder"), y: y("kapBoven"), y2: { field: "kapOnder" } } },
-        { transform: filled, mark: { type: "rule", color: ink, strokeWidth: 1.5 },
+        { transform: filled, mark: { type: "rule", strokeWidth: 1.5 },
           encoding: { x: xAt("boven"), y: y("kapBoven"), y2: { field: "kapOnder" } } },
         { mark: { type: "text", align: "left", baseline: "middle", dx: 4 },
           encoding: { x: xAt("waardeX"), y: y("midden"), text: { field: "label" } } },

@@ -13,8 +13,7 @@ import numpy as np
 import pandas as pd
 
 from . import dutch, paths
-from .charts import FONT_SIZE, PADDING, SERIES_COLOURS, TEXT_COLOUR, VALUE_ROOM, Figure, html_table
-from .fonts import FAMILY
+from .charts import FONT_SIZE, PADDING, VALUE_ROOM, Figure, chart_config, html_table
 from .estimates import MAX_RELATIVE_WIDTH, MAX_WIDTH, MIN_EFFECTIVE_N, MIN_N, SUPPRESSED, WeightedSurvey
 from .provenance import APPROXIMATED, GENERATED, LEVELS, PROVENANCE, TEXT, level_of_source, value_level
 from .survey import Variable
@@ -210,10 +209,9 @@ def weight_figure(survey: WeightedSurvey) -> Figure:
     description = ("Verdeling van de weegfactoren: " +
                    "; ".join(f"{r.klasse}: {r.aantal} respondenten" for r in table.itertuples()) + ".")
     values = base.mark_text(align="left", baseline="middle", dx=4, fontSize=FONT_SIZE).encode(text="aantal:Q")
-    spec = (base.mark_bar(color=SERIES_COLOURS[0]) + values).properties(
+    spec = (base.mark_bar() + values).properties(
         width=210, height=alt.Step(22), description=description, padding=PADDING,  # fits a phone unscaled
-    ).configure(background="transparent", font=FAMILY, aria=False).configure_axis(
-        labelColor=TEXT_COLOUR, titleColor=TEXT_COLOUR).configure_text(color=TEXT_COLOUR).configure_view(stroke=None).to_dict()
+    ).to_dict() | {"config": chart_config()}
     shown = pd.DataFrame({"Gewicht": table["klasse"], "Aantal respondenten": table["aantal"].map(dutch.getal)})
     return Figure("figuurA2", spec, shown, "Verdeling van de weegfactoren")
 

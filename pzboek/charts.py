@@ -26,8 +26,9 @@ UNCERTAIN_MARK = "†"
 UNCERTAIN_NOTE = (f"{UNCERTAIN_MARK} Onzeker: volgens de normen die deze uitgave hanteert (NCHS, zie de Verantwoording) "
                   "te weinig respondenten of een te breed interval; alleen indicatief.")
 # The one palette. Light (WCAG AA: text and bar edges at least 4.5:1 on white) and, for each light colour, its dark
-# counterpart (at least 4.5:1 on the theme's dark background, #121212): the static SVG switches by CSS inside it
-# (PALETTE_STYLE), the live chart by the map in its spec's usermeta (pz-charts.js), the Verkenner by chart_layout().
+# counterpart (at least 4.5:1 on the theme's dark background, #121212). Charts take every colour from their Vega
+# config (chart_config), light or dark: a live chart turns dark by taking the dark config (pz-charts.js, the
+# Verkenner through chart_layout()); the static SVG switches by CSS inside it (PALETTE_STYLE).
 TEXT_COLOUR, MUTED_COLOUR = "#1a1a1a", "#595959"
 SERIES_COLOURS = ["#1f5fa8", "#b34700", "#2e7d32"]
 DARK_COLOURS = {TEXT_COLOUR: "#e6e6e6", MUTED_COLOUR: "#b0b0b0", SERIES_COLOURS[0]: "#8ab8f0",
@@ -50,6 +51,23 @@ class Layout:
         if not self.labels:
             return 0
         return min(self.labels, math.ceil(max(fonts.text_width(c, FONT_SIZE) for c in categories)) + LABEL_GAP)
+
+
+def chart_config(dark: bool = False) -> dict:
+    """The charts' Vega-Lite config, in the light palette or its dark counterpart. No mark names a colour."""
+    colour = DARK_COLOURS.get if dark else str
+    series, text = [colour(s) for s in SERIES_COLOURS], colour(TEXT_COLOUR)
+    return {
+        "font": fonts.FAMILY, "background": "transparent", "view": {"stroke": None},
+        "aria": False,  # no English ARIA roles and labels in the SVG: the chart as a whole carries a Dutch description
+        "range": {"category": series},  # a grouped figure's groups
+        "bar": {"color": series[0], "stroke": series[0]}, "square": {"color": series[0], "stroke": series[0]},
+        "rule": {"color": text}, "text": {"color": text, "fontSize": FONT_SIZE},
+        "axis": {"labelColor": text, "titleColor": text},
+        # regular weight: a page then needs only the regular font file (bold is for downloads' titles)
+        "legend": {"labelColor": text, "titleColor": text, "labelLimit": 0, "labelFontSize": FONT_SIZE,
+                   "titleFontSize": FONT_SIZE, "titleFontWeight": "normal"},
+    }
 
 
 LABEL_GAP = 12  # px between a label column and its bars
@@ -125,8 +143,8 @@ def provenance_legend(kinds: list[str], plot_height: int) -> list[alt.Chart]:
         row = alt.Chart(pd.DataFrame({"tekst": [PROVENANCE[kind].legend]}))
         layers += [
             # a symbol, not a rect: the chart's bars stay its only rect marks
-            row.mark_square(size=160, color=SERIES_COLOURS[0], stroke=SERIES_COLOURS[0], strokeWidth=1.5, opacity=1,
-                            fillOpacity=PROVENANCE[kind].opacity, strokeDash=PROVENANCE[kind].dash).encode(
+            row.mark_square(size=160, strokeWidth=1.5, opacity=1, fillOpacity=PROVENANCE[kind].opacity,
+                            strokeDash=PROVENANCE[kind].dash).encode(
                 x=alt.value(7), y=alt.value(top + 6)),
             row.mark_text(align="left", baseline="middle", fontSize=FONT_SIZE).encode(
                 x=alt.value(22), y=alt.value(top + 6), text="tekst:N"),
@@ -196,15 +214,13 @@ def chart_spec(key: str, table: pd.DataFrame, layout: Layout = WIDE, description
     x = alt.X("percentage:Q", axis=None,
               scale=alt.Scale(domain=[0, 100], range=[column, {"expr": f"width - {VALUE_ROOM}"}]))
     base = alt.Chart(placed)
-    # every bar is named (_place_rows): the groups' colours need no legend
-    colour = (alt.Color("groep:N", sort=group_order, scale=alt.Scale(range=SERIES_COLOURS), legend=None)
-              if grouped else alt.value(SERIES_COLOURS[0]))
+    # every bar is named (_place_rows): the groups' colours (the config's category range) need no legend
+    colour = {"color": alt.Color("groep:N", sort=group_order, legend=None),
+              "stroke": alt.Stroke("groep:N", sort=group_order, legend=None)} if grouped else {}
     kinds = [k for k in PROVENANCE if (table["bron"] == k).any()]
     by_kind = {"type": "ordinal", "domain": [PROVENANCE[k].legend for k in kinds]}
     bars = base.mark_bar(orient="horizontal", strokeWidth=1.5).encode(
-        x=x, x2=alt.X2(datum=0), y=alt.Y("y:Q", scale=None), y2="y2:Q", tooltip=tooltip,
-        color=colour,
-        stroke=colour.to_dict() | {"legend": None} if grouped else colour,
+        x=x, x2=alt.X2(datum=0), y=alt.Y("y:Q", scale=None), y2="y2:Q", tooltip=tooltip, **colour,
         fillOpacity=alt.FillOpacity("herkomst:N", scale=alt.Scale(**by_kind, range=[PROVENANCE[k].opacity for k in kinds]),
                                     legend=None),
         strokeDash=alt.StrokeDash("herkomst:N", scale=alt.Scale(**by_kind, range=[PROVENANCE[k].dash for k in kinds]),
@@ -225,14 +241,8 @@ def chart_spec(key: str, table: pd.DataFrame, layout: Layout = WIDE, description
         height=height + (LEGEND_GAP + len(explained) * LEGEND_ROW if explained else 0),
         description=description or _description(key, table),
         padding=PADDING,
-    ).configure(
-        font=fonts.FAMILY,
-        background="transparent",
-        aria=False,  # no English ARIA roles and labels in the SVG: the chart as a whole carries the Dutch description
-    ).configure_legend(labelColor=TEXT_COLOUR, titleColor=TEXT_COLOUR, labelLimit=0, labelFontSize=FONT_SIZE,
-                       # regular weight: a page then needs only the regular font file (bold is for downloads' titles)
-                       titleFontSize=FONT_SIZE, titleFontWeight="normal").configure_text(color=TEXT_COLOUR).configure_view(stroke=None)
-    return chart.to_dict()
+    )
+    return chart.to_dict() | {"config": chart_config()}
 
 
 # Vega writes English roles into every SVG it draws ("group mark container", "graphics-symbol"); the chart
@@ -323,9 +333,9 @@ class Figure:
 
 
 def _page_json(spec: dict) -> str:
-    # no "$schema": it is a URL on another host, and vega-embed assumes Vega-Lite without it; the dark palette
+    # no "$schema": it is a URL on another host, and vega-embed assumes Vega-Lite without it; the dark config
     # travels in usermeta (ignored by Vega), for pz-charts.js
-    page = {k: v for k, v in spec.items() if k != "$schema"} | {"usermeta": {"donker": DARK_COLOURS}}
+    page = {k: v for k, v in spec.items() if k != "$schema"} | {"usermeta": {"donker": chart_config(dark=True)}}
     return json.dumps(page, ensure_ascii=False).replace("</", "<\\/")
 
 

@@ -155,8 +155,7 @@ def chart_layout() -> dict:
         "staafruimte": charts.BAR_GAP, "rijruimte": charts.ROW_GAP, "waarderuimte": charts.VALUE_ROOM,
         "legendaruimte": charts.LEGEND_GAP, "legendarij": charts.LEGEND_ROW,
         "labelruimte": charts.LABEL_GAP, "marge": charts.PADDING, "labelkolom": charts.WIDE.labels,
-        "kleur": charts.SERIES_COLOURS[0], "tekst": charts.TEXT_COLOUR, "lettertype": charts.fonts.FAMILY,
-        "donker": charts.DARK_COLOURS,
+        "lettertype": charts.fonts.FAMILY, "licht": charts.chart_config(), "donker": charts.chart_config(dark=True),
         "dekking": {p.letter: p.opacity for p in PROVENANCE.values()},
         "streep": {p.letter: p.dash for p in PROVENANCE.values()},
     }
