@@ -38,14 +38,16 @@ def test_one_kernel_runs_notebooks_in_turn_with_clean_namespaces(tmp_path, monke
     second = write(tmp_path, "tweede", "print('x' in dir())\nimport os\nprint(os.getcwd())")
     broken = write(tmp_path, "kapot", "raise ValueError('kapot')")
     after = write(tmp_path, "daarna", "print('na de fout')")
+    # the chapters' imports done as the kernel started, without jsonschema's costly optional rfc3987-syntax
+    modules = write(tmp_path, "modules", "import sys\nprint('pzboek.book' in sys.modules, sys.modules['rfc3987_syntax'])")
     cache = get_cache(str(tmp_path / "cache"))
     pks = [cache.add_nb_to_project(str(p), read_data={"name": "myst_nb_md", "type": "plugin"}).pk
-           for p in (first, second, broken, after)]
+           for p in (first, second, broken, after, modules)]
     result = load_executor("pzboek-shared-kernels", cache).run_and_cache(filter_pks=pks, timeout=60)
 
-    assert result.excepted == [str(broken)] and sorted(result.succeeded) == sorted(map(str, (first, second, after)))
+    assert result.excepted == [str(broken)] and sorted(result.succeeded) == sorted(map(str, (first, second, after, modules)))
     outputs = {}
-    for path in (first, second, after):
+    for path in (first, second, after, modules):
         record = cache.match_cache_notebook(cache.get_project_notebook(str(path)).nb)
         nb = cache.get_cache_bundle(record.pk).nb
         code = [c for c in nb.cells if c.cell_type == "code"]
@@ -54,6 +56,7 @@ def test_one_kernel_runs_notebooks_in_turn_with_clean_namespaces(tmp_path, monke
     assert outputs["eerste"] == "42\n"
     assert outputs["tweede"] == f"False\n{tmp_path}\n"  # the first notebook's x is gone
     assert outputs["daarna"] == "na de fout\n"  # a fresh kernel after the failure
+    assert outputs["modules"] == "True None\n"  # (and so after a restart)
     assert [r.uri for r in cache.list_unexecuted()] == [str(broken)]  # for the build to run and report
     assert "kapot" in cache.get_project_record(str(broken)).traceback
 
