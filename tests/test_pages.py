@@ -4,6 +4,8 @@ from pathlib import Path
 
 from sphinx.testing.util import SphinxTestApp
 
+from pzboek.sphinxext import pages
+
 VERKENNER = '.. raw:: html\n\n   <div class="pz-verkenner"></div>\n'
 
 
@@ -72,7 +74,9 @@ def test_the_theme_stylesheets_are_joined_in_sphinxs_order_and_trimmed_once(tmp_
     assert "_static/styles/sphinx-book-theme.css" in files
     joined = Path(app.outdir) / name
     css = joined.read_text(encoding="utf-8")
-    assert css.startswith("/* pz-trim ") and "div.sphinxsidebar" not in css and ".bd-header" in css
+    assert pages.HEADER.match(css).group(2).split() == files  # what it joins, named in its first line
+    assert "div.sphinxsidebar" not in css and ".bd-header" in css
+    assert "div.sphinxsidebar" in pages.untrimmed(Path(app.outdir), name)
     written = joined.stat().st_mtime_ns
     (tmp_path / "index.rst").write_text("Titel\n=====\n\nEen zin, en nog een.\n", encoding="utf-8")  # no class names
     sphinx_build(tmp_path)

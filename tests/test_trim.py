@@ -7,7 +7,7 @@ import pytest
 import tinycss2
 
 from browsing import Tab
-from pzboek.sphinxext.pages import UNTRIMMED
+from pzboek.sphinxext import pages
 from pzboek.sphinxext.trim import trim_stylesheet
 
 CSS = """
@@ -64,8 +64,9 @@ VIEWS = [("index.html", 375, "light", True), ("index.html", 1280, "dark", False)
 
 @pytest.mark.parametrize("path, width, scheme, menu", VIEWS)
 def test_pages_look_the_same_with_the_whole_stylesheet(browser, published_site, built_book: Path, path, width, scheme, menu):
-    whole = {p.name: p.read_text(encoding="utf-8") for p in (built_book.parent / ".doctrees" / UNTRIMMED).glob("*.css")}
-    assert whole, "the build keeps the whole join beside the doctrees"
+    whole = {p.name: pages.untrimmed(built_book, p.relative_to(built_book).as_posix())
+             for p in (built_book / "_static" / "styles").glob("pz-*.css")}
+    assert whole
     seen = []
     for untrimmed in (False, True):
         t = Tab(browser, published_site, viewport={"width": width, "height": 900}, color_scheme=scheme, has_touch=menu)

@@ -26,7 +26,8 @@ CSS_IMPORT = re.compile(r'@import\s+(?:url\()?["\']([^"\']+)["\']\)?\s*;')
 CSS_URL = re.compile(r'url\(\s*(["\']?)(?![a-z]+:|/|#|%23)([^"\')]+)\1\s*\)', re.I)
 SOURCE_MAP = re.compile(r"/\*# sourceMappingURL=[^*]*\*/")  # would name the wrong file once joined
 STYLESHEETS_DIR = "_static/styles"
-UNTRIMMED = "pz-untrimmed"  # folder in the doctrees
+# The joined stylesheet's first line: a hash of what it was trimmed from, and the files it joins
+HEADER = re.compile(r"^/\* pz-trim (\w+) of: ([^*]*) \*/\n")
 
 
 def _stylesheet(path: Path, target_dir: Path) -> str:
@@ -68,6 +69,12 @@ def _one_stylesheet(app, pagename, templatename, context, doctree) -> None:
     context["css_files"] = [c for c in sheets if c not in joined]
 
 
+def untrimmed(site: Path, name: str) -> str:
+    """The site's joined stylesheet `name` before trimming: the files its first line names, joined."""
+    files = HEADER.match((site / name).read_text(encoding="utf-8")).group(2).split()
+    return "\n".join(_stylesheet(site / f, (site / name).parent) for f in files)
+
+
 def _write_joined_stylesheets(app) -> None:
     """Joined, without the rules no page of the site can use (trim.py): one file every page shares (cached once)."""
     outdir = Path(app.outdir)
@@ -77,14 +84,10 @@ def _write_joined_stylesheets(app) -> None:
         # trimming takes half a second, and most builds (a sentence edited) change neither the join nor any word
         # the stylesheet names: then the file stays as it is
         asked = sorted(words & set(WORD.findall(text)))
-        stamp = f"/* pz-trim {hashlib.sha256(' '.join([text, *asked]).encode()).hexdigest()} */\n"
+        stamp = f"/* pz-trim {hashlib.sha256(' '.join([text, *asked]).encode()).hexdigest()} of: {' '.join(files)} */\n"
         target = outdir / name
         if not target.is_file() or not target.read_text(encoding="utf-8").startswith(stamp):
             target.write_text(stamp + trim_stylesheet(text, words), encoding="utf-8")
-        # the whole join, outside the site, for tests/test_trim.py: a page must look the same with either
-        whole = Path(app.doctreedir) / UNTRIMMED / Path(name).name
-        whole.parent.mkdir(exist_ok=True)
-        whole.write_text(text, encoding="utf-8")
 
 
 # Scripts in <head> block the first paint: every script file is deferred (deferred ones still run in document
@@ -325,4 +328,6 @@ def setup(app) -> None:
                     _standin_notice, _titles_for_the_verkenner):
         app.connect("html-page-context", handler)
     app.connect("html-page-context", _dutch_issue_link, priority=600)  # after the theme has made its buttons
-    app.connect("build-finished", _finish)
+    # after pydata-sphinx-theme's build-finished handler, which rewrites _static/pygments.css with its light and
+    # dark code styles: the join must take that file, not Sphinx's single-style one it replaces
+    app.connect("build-finished", _finish, priority=800)
