@@ -65,23 +65,24 @@ def chart_file(spec: dict, title: str, lines: list[str]) -> str:
     return re.sub(r"(<svg\b[^>]*>)", lambda m: m.group(1) + said, svg, count=1)
 
 
-# Per chart file, the hash of what it was drawn from, in a dotfile (Sphinx does not publish those): outlines and
-# PNG take seconds for all nine charts, and an edited caption changes one.
+# Per chart file, the hash of what it was drawn from, in a dotfile (Sphinx does not publish those): specs, outlines
+# and PNG take seconds for all nine charts, and an edited caption changes one.
 DRAWN = ".getekend.json"
 
 
 @cache
 def _drawing() -> bytes:
-    """What draws a chart besides its spec and words: this code, the outlining, the fonts and vl-convert."""
-    return b"\0".join([Path(__file__).read_bytes(), Path(fonts.__file__).read_bytes(), vlc.__version__.encode(),
+    """What draws a chart besides its numbers and words: the book's package, the fonts and vl-convert."""
+    return b"\0".join([*(p.read_bytes() for p in sorted(Path(__file__).parent.glob("*.py"))), vlc.__version__.encode(),
                        *((fonts.FONT_DIR / f).read_bytes() for f in sorted(fonts.FILES.values()))])
 
 
-def _write_chart(folder: Path, name: str, spec: dict, title: str, lines: list[str], drawn: dict) -> None:
-    key = hashlib.sha256(json.dumps([spec, title, lines], sort_keys=True).encode() + _drawing()).hexdigest()
+def _write_chart(folder: Path, name: str, shown: pd.DataFrame, spec, title: str, lines: list[str], drawn: dict) -> None:
+    """The chart of the numbers `shown`, with its title and lines, drawn by `spec()` only when one of them changed."""
+    key = hashlib.sha256(json.dumps([shown.to_csv(), title, lines]).encode() + _drawing()).hexdigest()
     if drawn.get(name) == key and (folder / f"{name}.svg").is_file() and (folder / f"{name}.png").is_file():
         return
-    svg = chart_file(spec, title, lines)
+    svg = chart_file(spec(), title, lines)
     (folder / f"{name}.svg").write_text(svg, encoding="utf-8")
     (folder / f"{name}.png").write_bytes(vlc.svg_to_png(svg, scale=2))  # from that SVG: laid out once
     drawn[name] = key
@@ -150,12 +151,13 @@ def write_downloads(survey: WeightedSurvey, folder: Path) -> None:
         _write_csv(table[columns].assign(vervangend_bestand="ja" if survey.standin else "nee"),
                    folder / f"figuur{key}.csv")
         notes = figure_notes(key, table)
-        _write_chart(folder, f"figuur{key}", chart_spec(key, table), figure_name(key), [*notes, *credits], drawn)
+        _write_chart(folder, f"figuur{key}", table, lambda: chart_spec(key, table), figure_name(key), [*notes, *credits],
+                     drawn)
         resources.append(_resource(f"figuur{key}", figure_name(key), " ".join(
             [_questions(survey, key), *notes]), figure_fields(survey.standin)))
     weights, title = weight_table(survey), f"Figuur A2. {WEIGHT_TITLE}"
     _write_csv(weights[["van", "tot", "aantal"]], folder / "figuurA2.csv")
-    _write_chart(folder, "figuurA2", weight_figure(survey).spec, title, credits, drawn)
+    _write_chart(folder, "figuurA2", weights, lambda: weight_figure(survey).spec, title, credits, drawn)
     (folder / DRAWN).write_text(json.dumps(drawn, sort_keys=True), encoding="utf-8")
     resources.append(_resource("figuurA2", title, "Aantal respondenten per klasse van de weegfactor.", [
         _field("van", "number", "Ondergrens van de klasse (weegfactor, gemiddelde 1)", decimalChar=","),
