@@ -222,7 +222,7 @@ def corrections() -> str:
     if errata.empty:
         return "<p>Deze uitgave wijkt nergens bewust af van de tekst van het rapport.</p>"
     shown = pd.DataFrame({
-        "Hoofdstuk": [paths.chapter_number(h) if h[:2].isdigit() else h for h in errata["hoofdstuk"]],
+        "Hoofdstuk": [paths.chapter_number(h) if paths.CHAPTER_STEM.match(h) else h for h in errata["hoofdstuk"]],
         "In het rapport": errata["origineel"],
         "In deze uitgave": errata["correctie"],
         "Reden": errata["reden"],

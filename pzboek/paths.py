@@ -16,6 +16,7 @@ FIGURES = DATA / "figuren.csv"
 PINNED = DATA / "vaste_zinnen.csv"
 ERRATA = DATA / "errata.csv"
 CHAPTERS = ROOT / "chapters"  # a chapter is named by its file's stem in every data file: 03_overvraagde_overheid
+CHAPTER_STEM = re.compile(r"^(\d+)_")  # a report chapter's stem starts with its number: 03_… is chapter 3
 STANDIN_SURVEY = DATA / "participatiezekerheid_2019.sav"
 CONFIG = ROOT / "_config.yml"
 SURVEY_CONFIG = "pz_survey"  # the Sphinx setting (_config.yml) that names the survey file
@@ -30,7 +31,7 @@ PREPARED_SURVEY = "PZBOEK_PREPARED_SURVEY"
 
 def chapter_number(stem: str) -> int:
     """The report's number of a chapter, from its file name (chapters/03_… is chapter 3)."""
-    return int(stem[:2])
+    return int(CHAPTER_STEM.match(stem).group(1))
 
 
 def survey_in_config(config: Path | None = None) -> str:

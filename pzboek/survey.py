@@ -27,7 +27,7 @@ class SurveyError(Exception):
 
 def check_chapter(stem: str, where: str) -> str:
     """`stem` if it names a chapter of the book (chapters/<stem>.md), else a SurveyError saying `where` it is."""
-    if not stem[:2].isdigit() or not (paths.CHAPTERS / f"{stem}.md").is_file():
+    if not paths.CHAPTER_STEM.match(stem) or not (paths.CHAPTERS / f"{stem}.md").is_file():
         raise SurveyError(f"{where} has hoofdstuk '{stem}', which is not a chapter of the book (the name of a file "
                           f"in chapters/ without .md, such as 03_overvraagde_overheid)")
     return stem

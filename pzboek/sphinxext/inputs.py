@@ -64,7 +64,6 @@ def digest(*groups: str, leave_out: tuple[Path, ...] = ()) -> str:
 # chapter's row, edited re-executes the pages that show it. The other notebooks (the Verkenner, the appendices)
 # count or mark every published row.
 CHAPTER_ROWS, FIGURE_ROWS = (p.relative_to(paths.ROOT) for p in (paths.PUBLISHED, paths.FIGURES))
-CHAPTER = re.compile(r"^\d+_")  # a report chapter: chapters/02_…
 COMPUTED = re.compile(r"""\bHoofdstuk\(["']([^"']+)["']\)""")  # the chapters whose numbers a page computes
 SHOWN = re.compile(r"^```\{glue:figure\} figuur(\w+)$", re.M)
 

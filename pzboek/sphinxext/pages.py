@@ -14,7 +14,8 @@ from pathlib import Path
 
 from docutils import nodes
 
-from .inputs import CHAPTER
+from pzboek import paths
+
 from .mends import dutch_static_scripts, mend
 from .trim import WORD, site_words, trim_stylesheet
 
@@ -277,7 +278,7 @@ def _assets_changed(app, env, added, changed, removed) -> list[str]:
 # its page as JSON (_templates/layout.html, pz-hoofdstukken) for pz-verkenner.js, not parsed from Markdown in a kernel.
 def _chapter_titles(env) -> dict[str, str]:
     return {doc.rpartition("/")[2]: env.titles[doc].astext() for doc in sorted(env.found_docs)
-            if CHAPTER.match(doc.rpartition("/")[2]) and doc in env.titles}
+            if paths.CHAPTER_STEM.match(doc.rpartition("/")[2]) and doc in env.titles}
 
 
 def _titles_for_the_verkenner(app, pagename, templatename, context, doctree) -> None:

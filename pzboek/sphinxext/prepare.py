@@ -32,7 +32,6 @@ BUILD = inputs.ROOT / "_build"
 STAMP = BUILD / ".inputs-digest"  # the results digest of the last good build and what the check found
 ASSETS = BUILD / ".assets"  # copied into the site (html_extra_path, set by pzboek/sphinxext/__init__.py)
 PREPARED = BUILD / ".prepared-survey.pickle"
-PREPARED_SURVEY = paths.PREPARED_SURVEY  # names PREPARED to the kernels (pzboek/data.py reads it)
 VEGA_BUNDLE = "_vega/vega-bundle.js"  # _static/pz-charts.js loads it from here, only on pages with charts
 # The jupyter-cache executor for the notebooks (an entry point of group `jcache.executors`): our shared-kernel
 # one, or jupyter-cache's own 'local-parallel'. A build takes the Sphinx setting `pz_executor` (_config.yml);
@@ -158,7 +157,7 @@ def prepare(cache_dir: Path, executor: str, timeout: int) -> BuildState:
     digests = inputs.notebook_digests(book)
     before = state.get("notebooks", {})
     stale = [nb for nb in map(str, book) if before.get(nb) != digests[nb]]  # their results may differ now
-    os.environ[PREPARED_SURVEY] = str(PREPARED)  # for the kernels, which inherit it
+    os.environ[paths.PREPARED_SURVEY] = str(PREPARED)  # for the kernels, which inherit it
     if state.get("digest") == digest and (ASSETS / VEGA_BUNDLE).exists() and PREPARED.exists():
         return state
     from jupyter_cache import get_cache
@@ -178,9 +177,9 @@ def prepare(cache_dir: Path, executor: str, timeout: int) -> BuildState:
                                                          name="assets") if forks else None
 
     def check_and_clear() -> None:
-        os.environ.pop(PREPARED_SURVEY)  # checked from the files themselves
+        os.environ.pop(paths.PREPARED_SURVEY)  # checked from the files themselves
         checked["survey"] = check_inputs()
-        os.environ[PREPARED_SURVEY] = str(PREPARED)
+        os.environ[paths.PREPARED_SURVEY] = str(PREPARED)
         if assets:
             assets.start()
         if len(stale) == len(notebooks):  # a new cache, without the results of notebooks' earlier versions
