@@ -78,10 +78,11 @@ def build_env(book: Path, **extra) -> dict[str, str]:
 
 @pytest.fixture(scope="session")
 def built_book(tmp_path_factory) -> Path:
-    """The book built the way CI publishes it (`make pdf`: the site with its PDF edition), in a copy of the book:
-    the tests never replace the author's _build/html."""
+    """The book built the way CI publishes it (`make pdf`: the site with its PDF edition, `jupyter-book` started by
+    pzboek/sphinxext/launch.py), in a copy of the book: the tests never replace the author's _build/html. (Tests of
+    test_build.py start a plain `jupyter-book build .`.)"""
     book = copy_book(tmp_path_factory.mktemp("site") / "book")
-    result = subprocess.run([str(BIN / "jupyter-book"), "build", ".", "-W", "-n", "--keep-going"],
+    result = subprocess.run([str(BIN / "python"), "-m", "pzboek.sphinxext.launch", "build", ".", "-W", "-n", "--keep-going"],
                             cwd=book, env=build_env(book, PZ_PDF="1"), capture_output=True, text=True)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     return book / "_build" / "html"

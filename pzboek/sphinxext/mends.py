@@ -5,9 +5,13 @@ has the text a mend replaces, so a mend is lifted or changed when its cause is.
 Templates: the `pz_mend` filter over the theme's `content` block (_templates/layout.html) replaces the text while
 the page renders. Static scripts: Sphinx copies them into the site after the pages are written, with no hook for
 a static file's content, so the site's copy is edited at build-finished.
+
+Imports: without_iri_grammars, run first by the build process (pzboek/sphinxext/launch.py) and by every kernel
+(pzboek/sphinxext/execute.py).
 """
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import NamedTuple
 
@@ -47,6 +51,16 @@ STATIC_SCRIPTS = [
     Mend("sphinx-togglebutton", "0.4.5", "sphinx_togglebutton/_static/togglebutton.js",
          'aria-label="Toggle hidden content"', 'aria-label="Verborgen inhoud tonen of verbergen"'),
 ]
+
+
+# jsonschema imports rfc3987-syntax when it is installed (JupyterLab's jupyter-events requires it), and that package
+# compiles 39 grammars on import, about 1 s of every process on this machine (1.2-1.8 s in a kernel), only to check
+# the formats "iri" and "iri-reference", which no schema of the build uses (Jupyter Book's _config.yml schema,
+# nbformat's, the Vega-Lite schema Altair validates against: tests/test_mends.py). A None entry in sys.modules makes
+# that optional import fail as if the package were not installed (Python's documented behaviour). Written for
+# jsonschema 4.26.
+def without_iri_grammars() -> None:
+    sys.modules.setdefault("rfc3987_syntax", None)
 
 
 def mend(markup: str) -> str:
