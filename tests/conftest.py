@@ -100,7 +100,7 @@ def built_pdf(built_book) -> Path:
 # Markers from what a test needs, so that no test can be left out of a selection by a forgotten decorator:
 # `build` (a built book), `browser` (Chromium), `slow` (a build, kernel or every download of its own).
 MARKED_BY_FIXTURE = {"built_book": "build", "built_pdf": "build", "browser": "browser", "write_variant": "slow",
-                     "downloads_folder": "slow"}
+                     "downloads_folder": "slow", "executed_chapters": "slow"}
 
 
 def pytest_collection_modifyitems(config, items):

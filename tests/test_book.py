@@ -1,6 +1,8 @@
 """The chapters: they execute in a fresh kernel, the built pages carry the original text with numbers and
 figures, and the numbers come from the configured survey file."""
+import asyncio
 import json
+import os
 import re
 from pathlib import Path
 
@@ -21,11 +23,34 @@ def page_text(html_dir: Path, stem: str) -> str:
     return re.sub(r"\s+", " ", text)
 
 
-def execute(chapter: Path):
+def _client(chapter: Path) -> nbclient.NotebookClient:
+    """A fresh kernel of its own, as JupyterLab starts one, for the chapter as an author opens it."""
     notebook = read_myst_markdown_notebook(chapter.read_text(encoding="utf-8"))
-    client = nbclient.NotebookClient(notebook, kernel_name="python3", timeout=300,
-                                     resources={"metadata": {"path": str(chapter.parent)}})
-    return client.execute()
+    return nbclient.NotebookClient(notebook, kernel_name="python3", timeout=300,
+                                   resources={"metadata": {"path": str(chapter.parent)}})
+
+
+def execute(chapter: Path):
+    return _client(chapter).execute()
+
+
+@pytest.fixture(scope="module")
+def executed_chapters() -> dict[str, object]:
+    """Every chapter executed from the stand-in file, each in a fresh kernel of its own, as many at once as there are
+    cores (each kernel spends seconds importing): {stem: the executed notebook, or the exception it raised}."""
+    async def run_all():
+        cores = asyncio.Semaphore(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 2)
+
+        async def run(chapter):
+            async with cores:
+                client = _client(chapter)
+                await client.async_execute()
+                return client.nb
+        return await asyncio.gather(*map(run, CHAPTERS), return_exceptions=True)
+
+    with pytest.MonkeyPatch.context() as env:
+        env.delenv("PZ_SURVEY", raising=False)
+        return dict(zip((c.stem for c in CHAPTERS), asyncio.run(run_all())))
 
 
 def glued(notebook, key: str) -> str:
@@ -174,17 +199,17 @@ def test_citations_and_bibliography(built_book):
     assert "Publieke zaken in de marktsamenleving" in page_text(built_book, "06_denktank")
 
 
-@pytest.mark.slow  # a kernel, a build or a bootstrap of its own
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
-def test_chapter_executes_in_a_fresh_kernel(chapter, monkeypatch):
-    monkeypatch.delenv("PZ_SURVEY", raising=False)
-    notebook = execute(chapter)
+def test_chapter_executes_in_a_fresh_kernel(chapter, executed_chapters):
+    notebook = executed_chapters[chapter.stem]
+    if isinstance(notebook, Exception):
+        raise notebook
     errors = [o for c in notebook.cells for o in c.get("outputs", []) if o["output_type"] == "error"
               or o.get("name") == "stderr"]
     assert not errors
 
 
-def test_glued_numbers_come_from_the_configured_file(write_variant, monkeypatch):
+def test_glued_numbers_come_from_the_configured_file(write_variant, monkeypatch, executed_chapters):
     """With a file in which fewer people want paid work, chapter 4's sentence changes with it."""
     def fewer_in_favour(data):
         favour = data.index[data["betalen"] == 1]
@@ -192,8 +217,7 @@ def test_glued_numbers_come_from_the_configured_file(write_variant, monkeypatch)
         return data
     monkeypatch.setenv("PZ_SURVEY", str(write_variant(fewer_in_favour)))
     changed = execute(paths.ROOT / "chapters" / "04_organiseren.md")
-    monkeypatch.delenv("PZ_SURVEY")
-    original = execute(paths.ROOT / "chapters" / "04_organiseren.md")
+    original = executed_chapters["04_organiseren"]
     assert glued(original, "betalen_onvoorwaardelijk") == "76%"
     new = int(glued(changed, "betalen_onvoorwaardelijk").rstrip("%"))
     assert 58 <= new <= 66

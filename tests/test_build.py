@@ -1,6 +1,9 @@
 """`jupyter-book build .` is the whole build (the extension pzboek.sphinxext), and it is safe: bad input stops it with
 one line before any notebook runs; a build interrupted at any point is followed by one that gives the same pages;
-a second build started meanwhile waits; a page whose glued number is missing is never left in the site."""
+a second build started meanwhile waits; a page whose glued number is missing is never left in the site.
+
+The builds here start `jupyter-book` as `make book` does (pzboek/sphinxext/launch.py), a second sooner each; two
+tests start the plain command, and test_site.py compares a plain build's pages with the launched one's."""
 import os
 import re
 import shutil
@@ -22,7 +25,7 @@ CHAPTER = "chapters/01_vooraf"
 
 def jupyter_book(book: Path, **extra_env) -> subprocess.Popen:
     # PYTHONPATH: the copy's own pzboek, not the editable install of this checkout
-    return subprocess.Popen([str(BIN / "jupyter-book"), "build", ".", "-W", "-n", "--keep-going"], cwd=book,
+    return subprocess.Popen([str(BIN / "python"), "-m", "pzboek.sphinxext.launch", "build", ".", "-W", "-n", "--keep-going"], cwd=book,
                             env=build_env(book, **extra_env),
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
 
@@ -170,6 +173,8 @@ def test_make_book_rebuilds_a_site_that_another_build_replaced(book, write_varia
     assert "jupyter-book build" in pdf.stdout, pdf.stdout + pdf.stderr
     assert not make_up_to_date(PZ_SURVEY=str(write_variant(lambda d: d.assign(betalen=d["betalen"].shift(1, fill_value=1)))))
     assert not make_up_to_date(PZ_PDF="1")
-    code, out, err = finished(jupyter_book(book))
+    plain = subprocess.Popen([str(BIN / "jupyter-book"), "build", "."], cwd=book, env=build_env(book),
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    code, out, err = finished(plain)
     assert code == 0, err[-2000:]
     assert not make_up_to_date()

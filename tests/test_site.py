@@ -43,6 +43,8 @@ def test_every_internal_link_and_anchor_resolves(built_book, built_pdf):
 
 
 def test_two_clean_builds_give_identical_pages(built_book, tmp_path):
+    """built_book was started as `make book` starts it (pzboek/sphinxext/launch.py); this one by the plain
+    `jupyter-book build .`: the same pages and downloads."""
     copy = copy_book(tmp_path / "book")
     subprocess.run([str(Path(sys.executable).parent / "jupyter-book"), "build", ".", "-W", "-n", "--keep-going"],
                    cwd=copy, env=build_env(copy, PZ_PDF="1"), check=True, capture_output=True)
