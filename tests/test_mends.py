@@ -51,7 +51,9 @@ def test_no_schema_of_the_build_checks_the_formats_left_without_grammars():
 
 
 def test_the_build_starts_without_the_grammars():
-    started = subprocess.run([sys.executable, "-c", "import sys, pzboek.sphinxext.launch, jsonschema; "
-                              "print(sys.modules['rfc3987_syntax'], 'jupyter_book.cli.main' in sys.modules)"],
-                             capture_output=True, text=True, check=True)
-    assert started.stdout.split() == ["None", "True"]
+    seen = ("import atexit, sys; atexit.register(lambda: print(sys.modules['rfc3987_syntax'], "
+            "'jupyter_book.cli.main' in sys.modules, 'jsonschema' in sys.modules)); "
+            "sys.argv = ['jupyter-book', '--version']; from pzboek.sphinxext.launch import launch; launch()")
+    started = subprocess.run([sys.executable, "-c", seen], capture_output=True, text=True)
+    assert started.returncode == 0, started.stderr
+    assert started.stdout.split()[-3:] == ["None", "True", "True"], started.stdout

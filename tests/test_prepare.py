@@ -77,11 +77,14 @@ def test_changed_input_of_the_results_clears_the_cache(sandbox, name):
 @pytest.mark.parametrize("edit, stale", [
     # a figure's note: the one chapter that shows it
     ("caption", ["03_overvraagde_overheid"]),
-    # one of chapter 3's rows: chapter 3, and the pages that count or mark every row (not the landing page, which
-    # computes chapters 1 and 6)
-    ("rows", ["03_overvraagde_overheid", "codeboek", "verantwoording", "verkenner"]),
+    # the name figure 3 gives one of chapter 3's bars: chapter 3 alone (not the pages that count or mark every row,
+    # which do not read that column; nor the landing page, which computes chapters 1 and 6)
+    ("rows", ["03_overvraagde_overheid"]),
+    # the report's words for that value: chapter 3, and the pages that count or mark every row
+    (("data/published_figures.csv", "sleutel", "fig3_huisvesting", "in_tekst", "huisvesting"),
+     ["03_overvraagde_overheid", "codeboek", "verantwoording", "verkenner"]),
     # a row of chapter 1, whose numbers the landing page shows too
-    (("data/published_figures.csv", "sleutel", "n_respondenten", "label", "Respondenten"),
+    (("data/published_figures.csv", "sleutel", "n_respondenten", "in_tekst", "1004"),
      ["01_vooraf", "codeboek", "index", "verantwoording", "verkenner"]),
 ])
 def test_an_edited_row_reruns_only_the_pages_that_use_it(sandbox, edit, stale):
@@ -153,3 +156,60 @@ def test_the_kernels_get_the_checked_survey(sandbox, monkeypatch):
     run()
     import os
     assert os.environ["PZBOEK_PREPARED_SURVEY"] == str(prepare.PREPARED)
+
+
+def _shown(page: Path, monkeypatch) -> list[str]:
+    """What a page's code cells show, run in this process: each glued value and each cell's last expression."""
+    import ast
+
+    import myst_nb
+    from myst_nb.core.read import read_myst_markdown_notebook
+
+    shown = []
+
+    def show(value):
+        shown.append(value._repr_html_() if hasattr(value, "_repr_html_") else getattr(value, "data", repr(value)))
+    import pzboek.book
+
+    for module in (myst_nb, pzboek.book):  # the cells' `from myst_nb import glue`, and the chapters' helper's
+        monkeypatch.setattr(module, "glue", lambda key, value, display=True: show(value))
+    namespace = {}
+    for cell in read_myst_markdown_notebook(page.read_text(encoding="utf-8")).cells:
+        if cell.cell_type == "code":
+            tree = ast.parse(cell.source)
+            last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+            exec(compile(tree, str(page), "exec"), namespace)
+            if last is not None and (value := eval(compile(ast.Expression(last.value), str(page), "eval"), namespace)) is not None:
+                show(value)
+    return shown
+
+
+@pytest.mark.slow
+def test_the_pages_that_use_every_row_do_not_read_what_only_a_figure_shows(monkeypatch):
+    """notebook_digests leaves inputs.FIGURE_ONLY out of the digest of the pages that count or mark every row, so
+    an edit there re-executes none of them: each of those pages shows the same with every such cell changed."""
+    from pzboek import provenance, published
+
+    every_row = [nb for nb in prepare.book_notebooks() if not inputs.COMPUTED.search(nb.read_text(encoding="utf-8"))]
+    assert sorted(nb.stem for nb in every_row) == ["codeboek", "verantwoording", "verkenner"]
+    chapter = paths.ROOT / "chapters" / "03_overvraagde_overheid.md"
+    pages = [*every_row, chapter]
+    before = [_shown(page, monkeypatch) for page in pages]
+    read = published._read
+
+    def renamed(path, columns):
+        table = read(path, columns)
+        for column in set(inputs.FIGURE_ONLY) & set(table.columns):
+            table[column] = "Anders genoemd"
+        return table
+    monkeypatch.setattr(published, "_read", renamed)
+    for cached in (published.load_published, provenance._published_levels):
+        cached.cache_clear()
+    try:
+        after = [_shown(page, monkeypatch) for page in pages]
+    finally:
+        monkeypatch.undo()
+        published.load_published.cache_clear()
+        provenance._published_levels.cache_clear()
+    assert all(before) and after[:-1] == before[:-1]
+    assert after[-1] != before[-1]  # (the change reaches a page that shows it)

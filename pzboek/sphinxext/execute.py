@@ -13,6 +13,7 @@ the error where it is. (The tests still execute every chapter in a kernel of its
 from __future__ import annotations
 
 import asyncio
+import atexit
 import os
 import time
 import traceback
@@ -33,10 +34,35 @@ CLEAN_SLATE = "get_ipython().reset(new_session=False); __import__('os').chdir({c
 KERNEL_ARGS = [
     "--HistoryManager.hist_file=:memory:",  # as nbclient starts kernels: two kernels never share a history file
     # The chapters' imports, done as the kernel starts up, without jsonschema's URI grammars (mends.py): measured,
-    # `import altair, pzboek.book` 2.7 s, 1.0 s without them.
+    # `import altair, pzboek.book` 2.7 s, 1.0 s without them. Then what every chapter's first cells would do
+    # once: import scipy's special functions (0.25 s) and start vl-convert's JavaScript engine (0.35 s).
     "--IPKernelApp.exec_lines=from pzboek.sphinxext.mends import without_iri_grammars; without_iri_grammars(); "
-    "import altair, pzboek.book",
+    "import altair, pzboek.book, scipy.special; pzboek.charts.start_renderer()",
 ]
+
+
+# Kernels started before Sphinx loaded (prepare.start_kernels_early, from launch.py), so that they import while it
+# loads: the next run adopts them instead of starting its own; any left over are shut down at exit.
+STARTED_EARLY: list[AsyncKernelManager] = []
+
+
+def start_early(count: int, cwd: str, log_file: Path) -> None:
+    log_file.parent.mkdir(parents=True, exist_ok=True)
+    log = open(log_file, "w", encoding="utf-8")  # noqa: SIM115  (the kernels write to it for as long as they run)
+
+    async def start():
+        for _ in range(count):
+            STARTED_EARLY.append(AsyncKernelManager(kernel_name=KERNEL))
+            await STARTED_EARLY[-1].start_kernel(cwd=cwd, extra_arguments=KERNEL_ARGS, stdout=log, stderr=log)
+    asyncio.run(start())
+    atexit.register(_shut_down_unadopted)
+
+
+def _shut_down_unadopted() -> None:
+    async def shut_down():
+        await asyncio.gather(*(km.shutdown_kernel(now=True) for km in STARTED_EARLY if km.has_kernel))
+    if STARTED_EARLY:
+        asyncio.run(shut_down())
 
 
 def workers() -> int:
@@ -65,7 +91,8 @@ class SharedKernelExecutor(JupyterExecutorAbstract):
                       while_kernels_start=None, notebooks_to_run=None, **kwargs) -> ExecutorRunResult:
         log = Path(self.cache.path).parent / "kernels.log"
         log.parent.mkdir(parents=True, exist_ok=True)
-        with open(log, "w", encoding="utf-8") as handle:  # the kernels' own output: the last run's
+        # the kernels' own output: the last run's (begun by the kernels started early, if any)
+        with open(log, "a" if STARTED_EARLY else "w", encoding="utf-8") as handle:
             return asyncio.run(self._run(filter_uris, filter_pks, timeout, allow_errors, force,
                                          while_kernels_start, handle, notebooks_to_run))
 
@@ -75,6 +102,9 @@ class SharedKernelExecutor(JupyterExecutorAbstract):
         try:
             # (`notebooks_to_run`: how many the caller expects to run, so that one edited chapter starts one kernel)
             for _ in range(max(1, min(workers(), expected or workers()))):
+                if STARTED_EARLY:
+                    kernels.append(STARTED_EARLY.pop(0))
+                    continue
                 kernels.append(AsyncKernelManager(kernel_name=KERNEL))
                 # the kernels' messages go to the log: a build's output stays the book's
                 await kernels[-1].start_kernel(cwd=cwd, extra_arguments=KERNEL_ARGS, stdout=log, stderr=log)

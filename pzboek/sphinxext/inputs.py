@@ -62,8 +62,10 @@ def digest(*groups: str, leave_out: tuple[Path, ...] = ()) -> str:
 # chapters 1 and 6) depends on those chapters' rows of the published-figures table (column `hoofdstuk`) only, and
 # on the figure table's rows of the figures it shows (its `glue:figure` directives) only. So a caption, or a
 # chapter's row, edited re-executes the pages that show it. The other notebooks (the Verkenner, the appendices)
-# count or mark every published row.
+# count or mark every published row, but not its FIGURE_ONLY columns: the name a chapter's figure gives a bar
+# (charts.figure_table), which tests/test_prepare.py checks those pages do not read.
 CHAPTER_ROWS, FIGURE_ROWS = (p.relative_to(paths.ROOT) for p in (paths.PUBLISHED, paths.FIGURES))
+FIGURE_ONLY = ("label",)
 COMPUTED = re.compile(r"""\bHoofdstuk\(["']([^"']+)["']\)""")  # the chapters whose numbers a page computes
 SHOWN = re.compile(r"^```\{glue:figure\} figuur(\w+)$", re.M)
 
@@ -82,7 +84,10 @@ def notebook_digests(notebooks: list[Path]) -> dict[str, str]:
     for notebook in notebooks:
         text = notebook.read_text(encoding="utf-8")
         computed = set(COMPUTED.findall(text))
-        own = [r for r in published if r["hoofdstuk"] in computed] if computed else published
+        if computed:
+            own = [r for r in published if r["hoofdstuk"] in computed]
+        else:
+            own = [{k: v for k, v in r.items() if k not in FIGURE_ONLY} for r in published]
         drawn = set(SHOWN.findall(text))
         shown = [r for r in figures if r["figuur"] in drawn]
         found[str(notebook)] = hashlib.sha256(f"{shared}\0{own}\0{shown}".encode()).hexdigest()

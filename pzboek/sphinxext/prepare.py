@@ -149,17 +149,39 @@ def build_lock() -> None:
     build_lock.held = held  # kept, so locked, for the life of the process
 
 
+def outdated() -> tuple[BuildState, str, dict[str, str], list[str] | None]:
+    """The last good build's state, the results digest and each notebook's digest now, and the notebooks whose
+    results may differ now (None: the last build's results and assets stand, there is nothing to check)."""
+    state, digest = BuildState.load(), inputs.digest("results")
+    digests = inputs.notebook_digests(book_notebooks())
+    if state.get("digest") == digest and (ASSETS / VEGA_BUNDLE).exists() and PREPARED.exists():
+        return state, digest, digests, None
+    before = state.get("notebooks", {})
+    return state, digest, digests, [nb for nb in digests if before.get(nb) != digests[nb]]
+
+
+def start_kernels_early() -> None:
+    """For pzboek/sphinxext/launch.py, before Jupyter Book and Sphinx load: when notebooks will run, their kernels
+    start now with the shared-kernel executor's settings, and import while Sphinx loads (it adopts them)."""
+    from . import execute
+
+    if os.environ.get(EXECUTOR_OVERRIDE, DEFAULT_EXECUTOR) != DEFAULT_EXECUTOR:
+        return
+    build_lock()
+    stale = outdated()[3]
+    if stale:
+        os.environ[paths.PREPARED_SURVEY] = str(PREPARED)  # as prepare() sets it, for the kernels
+        execute.start_early(min(execute.workers(), len(stale)), str(inputs.ROOT), CACHE_DIR.parent / "kernels.log")
+
+
 def prepare(cache_dir: Path, executor: str, timeout: int) -> BuildState:
     """Steps 1-3 of the module's docstring. Exits with one line on bad input; returns the state of this build."""
     build_lock()
-    state, digest = BuildState.load(), inputs.digest("results")
-    book = book_notebooks()
-    digests = inputs.notebook_digests(book)
-    before = state.get("notebooks", {})
-    stale = [nb for nb in map(str, book) if before.get(nb) != digests[nb]]  # their results may differ now
+    state, digest, digests, stale = outdated()
     os.environ[paths.PREPARED_SURVEY] = str(PREPARED)  # for the kernels, which inherit it
-    if state.get("digest") == digest and (ASSETS / VEGA_BUNDLE).exists() and PREPARED.exists():
+    if stale is None:
         return state
+    book = book_notebooks()
     from jupyter_cache import get_cache
     from jupyter_cache.executors import load_executor
 
