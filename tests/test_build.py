@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from pzboek import paths
+from bench.run import DATA_EDITS, edit_row
 from conftest import build_env, copy_book
 
 BIN = Path(sys.executable).parent
@@ -178,3 +179,27 @@ def test_make_book_rebuilds_a_site_that_another_build_replaced(book, write_varia
     code, out, err = finished(plain)
     assert code == 0, err[-2000:]
     assert not make_up_to_date()
+
+
+def test_an_edited_note_reaches_the_figure_and_its_download_and_nothing_else(book):
+    """Figure 3's note edited (data/figuren.csv): chapter 3 shows the new note and the site serves figure 3's new
+    download. The landing page is not read again for the download's sake (the chapter is read again anyway), and
+    the other figures' downloads are not drawn again."""
+    table, *edit = DATA_EDITS["caption"]
+    original = (book / table).read_text(encoding="utf-8")
+    html = book / "_build" / "html"
+    times = {p.name: p.stat().st_mtime_ns for p in (html / "downloads").glob("figuur*.svg")}
+    landing = book / "_build" / ".doctrees" / "index.doctree"  # rewritten when the page is read again
+    landing_read = landing.stat().st_mtime_ns
+    edit_row(book / table, *edit)
+    try:
+        code, out, err = finished(jupyter_book(book))
+        assert code == 0, err[-2000:]
+        assert edit[-1] in (html / "chapters" / "03_overvraagde_overheid.html").read_text(encoding="utf-8")
+        served, drawn = (html / "downloads" / "figuur3.svg"), (book / "_build" / ".assets" / "downloads" / "figuur3.svg")
+        assert served.read_bytes() == drawn.read_bytes() and served.stat().st_mtime_ns != times["figuur3.svg"]
+        assert {p.name for p in (html / "downloads").glob("figuur*.svg") if p.stat().st_mtime_ns != times[p.name]} == {"figuur3.svg"}
+        assert landing.stat().st_mtime_ns == landing_read
+    finally:
+        (book / table).write_text(original, encoding="utf-8")
+        assert finished(jupyter_book(book))[0] == 0

@@ -89,6 +89,7 @@ def _outdated(app, env, added, changed, removed) -> list[str]:
     if failed.exists():
         again |= set(failed.read_text().split()) & env.found_docs
         failed.unlink()
+    app.pz_read_again = again  # for pages._assets_changed, which runs after
     return sorted(again - added - changed)
 
 

@@ -253,7 +253,8 @@ def _assets_changed(app, env, added, changed, removed) -> list[str]:
     changed asset alone would never reach the site. A changed stylesheet or script changes the checksum every page
     links it with, a changed message catalog (locale/*/LC_MESSAGES/*.po) the interface words of every page, and a
     change of this extension's own code may change any page (Sphinx tracks templates, not extensions): each makes
-    every page out of date. Changed downloads only need copying: the landing page is read again, which is enough.
+    every page out of date. Changed downloads only need copying: any page read again will do, so the landing page
+    is read again only when no other page is (after a data edit the chapter that shows the figure is).
     Files are compared by size and time, not read: this runs on every build."""
     def fingerprint(folders) -> str:
         digest = hashlib.sha256()
@@ -271,7 +272,8 @@ def _assets_changed(app, env, added, changed, removed) -> list[str]:
     env.pz_assets_digest, env.pz_extra_digest = pages, copied
     if before[0] != pages:
         return sorted(env.found_docs - added - changed)
-    return [app.config.root_doc] if before[1] != copied and app.config.root_doc not in added | changed else []
+    read_anyway = added | changed | getattr(app, "pz_read_again", set())
+    return [app.config.root_doc] if before[1] != copied and not read_anyway else []
 
 
 # The Verkenner groups its questions by chapter; their titles come from what Sphinx read (env.titles), handed to
@@ -321,7 +323,7 @@ def setup(app) -> None:
     app.connect("builder-inited", _booktheme_dutch)
     app.connect("builder-inited", _theme_filters)
     app.connect("builder-inited", _base_theme_stylesheets)
-    app.connect("env-get-outdated", _assets_changed)
+    app.connect("env-get-outdated", _assets_changed, priority=600)  # after pzboek.sphinxext._outdated
     app.connect("env-updated", _titles_changed)
     # before pydata-sphinx-theme's handler, which drops its own stylesheet from the list (its macro links it)
     app.connect("html-page-context", _one_stylesheet, priority=400)
