@@ -252,7 +252,7 @@ INNER_ARIA = re.compile(r'\s(?:role|aria-roledescription|aria-label)="[^"]*"')
 
 def start_renderer() -> None:
     """vl-convert starts its JavaScript engine with the first chart it draws (0.35 s); a kernel that will draw
-    charts calls this as it starts up (pzboek/sphinxext/execute.py)."""
+    charts calls this as it starts up (pzboek/sphinxext/kernels.py)."""
     vlc.vegalite_to_svg({"mark": "point"}, format_locale="nl-NL")
 
 

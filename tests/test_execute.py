@@ -6,7 +6,7 @@ import pytest
 from jupyter_cache import get_cache
 from jupyter_cache.executors import list_executors, load_executor
 
-from pzboek.sphinxext import execute
+from pzboek.sphinxext import execute, kernels
 
 NOTEBOOK = """\
 ---
@@ -33,7 +33,7 @@ def write(folder: Path, name: str, code: str) -> Path:
 @pytest.mark.slow  # a kernel, a build or a bootstrap of its own
 def test_one_kernel_runs_notebooks_in_turn_with_clean_namespaces(tmp_path, monkeypatch):
     assert "pzboek-shared-kernels" in list_executors()  # registered in pyproject.toml
-    monkeypatch.setattr(execute, "workers", lambda: 1)
+    monkeypatch.setattr(kernels, "workers", lambda: 1)
     first = write(tmp_path, "eerste", "x = 41\nprint(x + 1)")
     second = write(tmp_path, "tweede", "print('x' in dir())\nimport os\nprint(os.getcwd())")
     broken = write(tmp_path, "kapot", "raise ValueError('kapot')")
@@ -85,18 +85,19 @@ def test_the_executor_is_a_declared_setting_with_an_environment_override(monkeyp
 def test_kernels_started_early_are_adopted_and_the_rest_shut_down(tmp_path, monkeypatch):
     """launch.py starts the kernels before Sphinx loads (prepare.start_kernels_early): the run takes those instead of
     starting its own, and any it does not take are shut down when the build ends."""
-    monkeypatch.setattr(execute, "workers", lambda: 1)
-    monkeypatch.setattr(execute, "STARTED_EARLY", [])
-    execute.start_early(2, str(tmp_path), tmp_path / "kernels.log")
-    first, second = execute.STARTED_EARLY
+    monkeypatch.setattr(kernels, "workers", lambda: 1)
+    assert kernels.STARTED_EARLY == []
+    kernels.start_early(2, str(tmp_path), tmp_path / "kernels.log")
+    first, second = kernels.STARTED_EARLY
     pid = write(tmp_path, "pid", "import os, sys\nprint(os.getpid(), 'pzboek.charts' in sys.modules)")
     cache = get_cache(str(tmp_path / "cache"))
     pk = cache.add_nb_to_project(str(pid), read_data={"name": "myst_nb_md", "type": "plugin"}).pk
     result = load_executor("pzboek-shared-kernels", cache).run_and_cache(filter_pks=[pk], timeout=60)
-    assert result.succeeded == [str(pid)] and execute.STARTED_EARLY == [second]
+    assert result.succeeded == [str(pid)] and kernels.STARTED_EARLY == [second]
     nb = cache.get_cache_bundle(cache.match_cache_notebook(cache.get_project_notebook(str(pid)).nb).pk).nb
     printed = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs)
     assert printed == f"{first.provisioner.pid} True\n"  # the early kernel, with the chapters' imports done
     assert not first.has_kernel and second.has_kernel  # (the run shut its kernel down)
-    execute._shut_down_unadopted()
+    kernels._shut_down_unadopted()
     assert not second.has_kernel
+    kernels.STARTED_EARLY.clear()

@@ -1,13 +1,14 @@
 """The book's build: a Sphinx extension (`pzboek.sphinxext` in _config.yml), so that `jupyter-book build .` is the
-whole build, and `make book` only adds the environment and strict flags.
+whole build, and `make book` only adds the environment and strict flags and starts it through launch.py (kernels
+first, no URI grammars, no last collection at exit).
 
 - prepare.py: on `builder-inited`, the build lock, the check of the inputs (one line and exit 1 on bad input),
   executing the notebooks when the inputs of their results changed, and the downloads and Vega libraries.
 - inputs.py: what the book is built from, declared once in pyproject.toml (standard library only).
-- execute.py: the jupyter-cache executor with shared warm kernels.
+- execute.py: the jupyter-cache executor with shared warm kernels; kernels.py: how those kernels start.
 - content.py: the pages' content (citations, numbering of added figures, footnotes, search index).
 - pages.py: the HTML pages (Dutch strings, one stylesheet, deferred scripts, notebook links).
-- citation.py, live.py: the citation block from CITATION.cff; the live preview (`make live`).
+- mends.py: what no hook reaches. citation.py, live.py: the citation block from CITATION.cff; the live preview.
 
 Nothing here is imported by the chapters: editing it never invalidates an executed notebook.
 """

@@ -13,7 +13,6 @@ the error where it is. (The tests still execute every chapter in a kernel of its
 from __future__ import annotations
 
 import asyncio
-import atexit
 import os
 import time
 import traceback
@@ -22,52 +21,15 @@ from pathlib import Path
 from jupyter_cache.base import CacheBundleIn
 from jupyter_cache.cache.db import NbProjectRecord
 from jupyter_cache.executors.base import ExecutorRunResult, JupyterExecutorAbstract
-from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError
 from nbformat.v4 import new_code_cell
 
-KERNEL = "python3"
+from . import kernels
+
 # Run as an extra first cell of every notebook (and taken out again): the variables of the notebook before
 # go, the imported modules stay. A cell, because nbclient's own messaging must send it.
 CLEAN_SLATE = "get_ipython().reset(new_session=False); __import__('os').chdir({cwd!r})"
-KERNEL_ARGS = [
-    "--HistoryManager.hist_file=:memory:",  # as nbclient starts kernels: two kernels never share a history file
-    # The chapters' imports, done as the kernel starts up, without jsonschema's URI grammars (mends.py): measured,
-    # `import altair, pzboek.book` 2.7 s, 1.0 s without them. Then what every chapter's first cells would do
-    # once: import scipy's special functions (0.25 s) and start vl-convert's JavaScript engine (0.35 s).
-    "--IPKernelApp.exec_lines=from pzboek.sphinxext.mends import without_iri_grammars; without_iri_grammars(); "
-    "import altair, pzboek.book, scipy.special; pzboek.charts.start_renderer()",
-]
-
-
-# Kernels started before Sphinx loaded (prepare.start_kernels_early, from launch.py), so that they import while it
-# loads: the next run adopts them instead of starting its own; any left over are shut down at exit.
-STARTED_EARLY: list[AsyncKernelManager] = []
-
-
-def start_early(count: int, cwd: str, log_file: Path) -> None:
-    log_file.parent.mkdir(parents=True, exist_ok=True)
-    log = open(log_file, "w", encoding="utf-8")  # noqa: SIM115  (the kernels write to it for as long as they run)
-
-    async def start():
-        for _ in range(count):
-            STARTED_EARLY.append(AsyncKernelManager(kernel_name=KERNEL))
-            await STARTED_EARLY[-1].start_kernel(cwd=cwd, extra_arguments=KERNEL_ARGS, stdout=log, stderr=log)
-    asyncio.run(start())
-    atexit.register(_shut_down_unadopted)
-
-
-def _shut_down_unadopted() -> None:
-    async def shut_down():
-        await asyncio.gather(*(km.shutdown_kernel(now=True) for km in STARTED_EARLY if km.has_kernel))
-    if STARTED_EARLY:
-        asyncio.run(shut_down())
-
-
-def workers() -> int:
-    """One kernel per core this process may use (macOS has no sched_getaffinity)."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
 def _drop_first_cell(nb) -> None:
@@ -92,32 +54,28 @@ class SharedKernelExecutor(JupyterExecutorAbstract):
         log = Path(self.cache.path).parent / "kernels.log"
         log.parent.mkdir(parents=True, exist_ok=True)
         # the kernels' own output: the last run's (begun by the kernels started early, if any)
-        with open(log, "a" if STARTED_EARLY else "w", encoding="utf-8") as handle:
+        with open(log, "a" if kernels.STARTED_EARLY else "w", encoding="utf-8") as handle:
             return asyncio.run(self._run(filter_uris, filter_pks, timeout, allow_errors, force,
                                          while_kernels_start, handle, notebooks_to_run))
 
     async def _run(self, filter_uris, filter_pks, timeout, allow_errors, force, while_kernels_start, log, expected):
         cwd = str(Path(filter_uris[0]).parent) if filter_uris else os.getcwd()
-        kernels = []
+        started = []
         try:
             # (`notebooks_to_run`: how many the caller expects to run, so that one edited chapter starts one kernel)
-            for _ in range(max(1, min(workers(), expected or workers()))):
-                if STARTED_EARLY:
-                    kernels.append(STARTED_EARLY.pop(0))
-                    continue
-                kernels.append(AsyncKernelManager(kernel_name=KERNEL))
+            for _ in range(max(1, min(kernels.workers(), expected or kernels.workers()))):
                 # the kernels' messages go to the log: a build's output stays the book's
-                await kernels[-1].start_kernel(cwd=cwd, extra_arguments=KERNEL_ARGS, stdout=log, stderr=log)
+                started.append(kernels.STARTED_EARLY.pop(0) if kernels.STARTED_EARLY else await kernels.start(cwd, log))
             if while_kernels_start:
                 while_kernels_start()
             records = self.get_records(filter_uris, filter_pks, clear_tracebacks=True, force=force)
             result = ExecutorRunResult()
-            shares = [records[i::len(kernels)] for i in range(len(kernels))]
+            shares = [records[i::len(started)] for i in range(len(started))]
             await asyncio.gather(*(self._run_share(km, share, timeout, allow_errors, log, result)
-                                   for km, share in zip(kernels, shares) if share))
+                                   for km, share in zip(started, shares) if share))
             return result
         finally:
-            for km in kernels:
+            for km in started:
                 if km.has_kernel:
                     await km.shutdown_kernel(now=True)
 

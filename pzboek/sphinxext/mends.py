@@ -7,7 +7,7 @@ the page renders. Static scripts: Sphinx copies them into the site after the pag
 a static file's content, so the site's copy is edited at build-finished.
 
 Imports: without_iri_grammars, run first by the build process (pzboek/sphinxext/launch.py) and by every kernel
-(pzboek/sphinxext/execute.py).
+(pzboek/sphinxext/kernels.py).
 """
 from __future__ import annotations
 

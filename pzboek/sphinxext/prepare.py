@@ -163,7 +163,7 @@ def outdated() -> tuple[BuildState, str, dict[str, str], list[str] | None]:
 def start_kernels_early() -> None:
     """For pzboek/sphinxext/launch.py, before Jupyter Book and Sphinx load: when notebooks will run, their kernels
     start now with the shared-kernel executor's settings, and import while Sphinx loads (it adopts them)."""
-    from . import execute
+    from . import kernels
 
     if os.environ.get(EXECUTOR_OVERRIDE, DEFAULT_EXECUTOR) != DEFAULT_EXECUTOR:
         return
@@ -171,7 +171,7 @@ def start_kernels_early() -> None:
     stale = outdated()[3]
     if stale:
         os.environ[paths.PREPARED_SURVEY] = str(PREPARED)  # as prepare() sets it, for the kernels
-        execute.start_early(min(execute.workers(), len(stale)), str(inputs.ROOT), CACHE_DIR.parent / "kernels.log")
+        kernels.start_early(min(kernels.workers(), len(stale)), str(inputs.ROOT), CACHE_DIR.parent / "kernels.log")
 
 
 def prepare(cache_dir: Path, executor: str, timeout: int) -> BuildState:
