@@ -83,5 +83,8 @@ def test_the_theme_stylesheets_are_joined_in_sphinxs_order_and_trimmed_once(tmp_
     assert joined.stat().st_mtime_ns == written
     (tmp_path / "index.rst").write_text("Titel\n=====\n\n.. raw:: html\n\n   <div class=\"sphinxsidebar\"></div>\n",
                                         encoding="utf-8")
+    stale = joined.with_name("pz-0123456789ab.css")  # a join of an earlier list of stylesheets, linked by no page
+    stale.write_text("/* oud */", encoding="utf-8")
     sphinx_build(tmp_path)
     assert "div.sphinxsidebar" in joined.read_text(encoding="utf-8")
+    assert not stale.exists() and sorted(joined.parent.glob("pz-*.css")) == [joined]
