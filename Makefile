@@ -1,7 +1,7 @@
 # Two commands: `make book` builds the site into _build/html, `make test` runs every test.
 # The build itself is `jupyter-book build .` (its extension pzboek.sphinxext checks the survey file, executes the
 # notebooks and writes the downloads, pzboek/sphinxext/); make adds the environment and the strict flags, and starts
-# it a second sooner (pzboek/sphinxext/launch.py).
+# it through pzboek/sphinxext/launch.py (kernels first, 1.5-2 s sooner done).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin

@@ -4,7 +4,6 @@ same site.
 
 - When notebooks will run, their kernels start first (prepare.start_kernels_early), so that they import pandas,
   Altair and the book's package while Jupyter Book and Sphinx load: about 1 s of every data edit.
-
 - It starts without jsonschema's URI grammars (mends.py), which Jupyter Book's import of jsonschema would otherwise
   compile before any extension loads: about 1 s.
 - It ends without a last garbage collection of the whole heap (the environment, every doctree, the modules of
