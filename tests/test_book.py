@@ -2,7 +2,6 @@
 figures, and the numbers come from the configured survey file."""
 import asyncio
 import json
-import os
 import re
 from pathlib import Path
 
@@ -11,6 +10,7 @@ import pytest
 from myst_nb.core.read import read_myst_markdown_notebook
 
 from pzboek import appendix, paths
+from pzboek.sphinxext import kernels
 from pzboek import dutch
 from pzboek.published import erratum, load_errata, load_figures, load_pinned, words_as_written
 
@@ -39,7 +39,7 @@ def executed_chapters() -> dict[str, object]:
     """Every chapter executed from the stand-in file, each in a fresh kernel of its own, as many at once as there are
     cores (each kernel spends seconds importing): {stem: the executed notebook, or the exception it raised}."""
     async def run_all():
-        cores = asyncio.Semaphore(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 2)
+        cores = asyncio.Semaphore(kernels.workers())
 
         async def run(chapter):
             async with cores:

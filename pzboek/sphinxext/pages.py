@@ -27,7 +27,6 @@ CSS_IMPORT = re.compile(r'@import\s+(?:url\()?["\']([^"\']+)["\']\)?\s*;')
 CSS_URL = re.compile(r'url\(\s*(["\']?)(?![a-z]+:|/|#|%23)([^"\')]+)\1\s*\)', re.I)
 SOURCE_MAP = re.compile(r"/\*# sourceMappingURL=[^*]*\*/")  # would name the wrong file once joined
 STYLESHEETS_DIR = "_static/styles"
-JOINED = re.compile(r"pz-[0-9a-f]{12}\.css")  # a joined stylesheet's name (_one_stylesheet)
 # The joined stylesheet's first line: a hash of what it was trimmed from, and the files it joins
 HEADER = re.compile(r"^/\* pz-trim (\w+) of: ([^*]*) \*/\n")
 
@@ -83,10 +82,9 @@ def _write_joined_stylesheets(app) -> None:
     outdir = Path(app.outdir)
     if not app.pz_stylesheets:
         return
-    words = site_words(outdir)
-    linked = {m for page in outdir.rglob("*.html") for m in JOINED.findall(page.read_text(encoding="utf-8"))}
+    words = site_words(outdir)  # every page's words, so also the name of the joined file it links
     for joined in (outdir / STYLESHEETS_DIR).glob("pz-*.css"):
-        if joined.name not in linked | {Path(name).name for name in app.pz_stylesheets}:
+        if joined.stem not in words and joined.name not in {Path(name).name for name in app.pz_stylesheets}:
             joined.unlink()
     for name, files in app.pz_stylesheets.items():
         text = "\n".join(_stylesheet(outdir / f, (outdir / name).parent) for f in files)
