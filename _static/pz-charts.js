@@ -157,7 +157,7 @@
       .observe(document.documentElement, { attributes: true, attributeFilter: ["data-theme"] });
   }
 
-  // The same rendering for the Verkenner (_static/pz-verkenner.js), which builds its own specs.
+  // The same rendering for the Verkenner (_static/pz-verkenner.js), which fills in the chapters' chart per view.
   window.pzCharts = {
     loadVega: loadVega, themed: themed, fitMarks: fitMarks, dutchAria: dutchAria,
     tooltipOptions: tooltipOptions, isDark: isDark, NL: NL, NARROW_UPTO: NARROW_UPTO

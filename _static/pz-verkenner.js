@@ -2,8 +2,9 @@
 // sees the weighted percentages as a chart and a table, with 95% intervals, unweighted n and the group test.
 // Every number comes from the JSON the page carries (computed at build time by the chapters' estimation
 // code); this script only chooses, formats and draws. The view lives in the address (?vraag=…&naar=…), so a
-// view can be shared and the back button works. The chart is built here from the chapters' chart rules
-// (sent along in the JSON, "opmaak") and drawn with the book's own Vega through pz-charts.js.
+// view can be shared and the back button works. The chart is the chapters' own (pzboek/charts.py's bar_chart, sent
+// along in the JSON, "opmaak"): this script lays it out at the reader's width and draws it with the book's own Vega
+// through pz-charts.js.
 // Linked only into pages with a .pz-verkenner (pzboek/sphinxext/pages.py, PAGE_SCRIPTS); it does nothing elsewhere.
 (function () {
   "use strict";
@@ -168,8 +169,8 @@
     return lines;
   }
 
-  // The chapters' chart rules: no axis, every bar carries its value, labels in full; here each bar also carries
-  // its 95% interval (a line through its end). Ungrouped: answers beside the bars on wide columns, above them on
+  // The chapters' chart rules (charts.bar_chart): no axis, every bar carries its value, labels in full; here each bar
+  // also carries its 95% interval (a line through its end). Ungrouped: answers beside the bars on wide columns, above them on
   // phones. Grouped: each answer as a heading over one bar per group, the groups in a label column.
   function spec(q, s, width) {
     var narrow = width <= window.pzCharts.NARROW_UPTO, grouped = s.id !== NONE;
@@ -187,7 +188,7 @@
       s.groepen.forEach(function (group, g) {
         var name = grouped ? group : answer, cell = q.cijfers[s.id][a][g], texts = cellTexts(cell);
         var room = column ? column - L.labelruimte : inner - L.labelruimte;
-        var lines = wrap(name, room), textHeight = lines.length * lh, bar = grouped ? L.staaf : 18, barTop, height;
+        var lines = wrap(name, room), textHeight = lines.length * lh, bar = grouped ? L.staaf : L.enkelestaaf, barTop, height;
         if (column) {
           height = Math.max(bar, textHeight);
           place(name, column - L.labelruimte + 2, "right", top + (height - textHeight) / 2, lines);
@@ -198,11 +199,11 @@
           barTop = top + textHeight + 4;
         }
         bars.push({
-          antwoord: answer, groep: grouped ? group : "", y: barTop, y2: barTop + bar, midden: barTop + bar / 2,
+          categorie: answer, groep: group, y: barTop, y2: barTop + bar, midden: barTop + bar / 2,
           kapBoven: barTop - 2, kapOnder: barTop + bar + 2, leeg: !cell || cell[5] === "o",
           percentage: cell ? cell[0] || 0 : 0, onder: cell ? cell[1] / 10 : 0, boven: cell ? cell[2] / 10 : 0,
-          waardeX: cell ? Math.max(cell[0] || 0, cell[2] / 10) : 0, label: texts[0], interval: texts[1], n: texts[2],
-          herkomst: cell ? data.legenda[cell[4]] : "", niveau: cell ? data.niveaus[cell[4]] : "",
+          waardeX: cell ? Math.max(cell[0] || 0, cell[2] / 10) : 0, label: texts[0], interval: texts[1], n_tekst: texts[2],
+          herkomst: cell ? data.legenda[cell[4]] : "",
           dekking: cell ? L.dekking[cell[4]] : 1, streep: cell ? L.streep[cell[4]] : [1, 0]
         });
         top += height + (grouped ? L.staafruimte + 2 : L.rijruimte);
@@ -213,53 +214,22 @@
     // The legend of how values are drawn, below the plot, as the chapters' figures have it (charts.provenance_legend):
     // one row per marked level that occurs in this view.
     var kinds = Object.keys(data.niveaus).filter(function (letter) {
-      return data.noten[letter] && bars.some(function (b) { return !b.leeg && b.niveau === data.niveaus[letter]; });
+      return data.noten[letter] && bars.some(function (b) { return !b.leeg && b.herkomst === data.legenda[letter]; });
     });
-    var legend = [];
-    kinds.forEach(function (letter, i) {
-      var rowY = height + L.legendaruimte + i * L.legendarij + 6, row = { values: [{ tekst: data.legenda[letter] }] };
-      legend.push(
-        { data: row, mark: { type: "square", size: 160, strokeWidth: 1.5, opacity: 1,
-                             fillOpacity: L.dekking[letter], strokeDash: L.streep[letter] },
-          encoding: { x: { value: 7 }, y: { value: rowY } } },
-        { data: row, mark: { type: "text", align: "left", baseline: "middle" },
-          encoding: { x: { value: 22 }, y: { value: rowY }, text: { field: "tekst" } } });
+    var legend = kinds.map(function (letter, i) {
+      return { tekst: data.legenda[letter], y: height + L.legendaruimte + i * L.legendarij + 6,
+               dekking: L.dekking[letter], streep: L.streep[letter] };
     });
-    var x = { field: "percentage", type: "quantitative", axis: null,
-              scale: { domain: [0, 100], range: [column, { expr: "width - " + L.waarderuimte }] } };
-    var xAt = function (field) { return { field: field, type: "quantitative", axis: null, scale: x.scale }; };
-    var y = function (field) { return { field: field, type: "quantitative", scale: null, axis: null }; };
-    var tooltip = [{ field: "antwoord", title: "Antwoord" }].concat(grouped ? [{ field: "groep", title: s.label[0].toUpperCase() + s.label.slice(1) }] : [],
-      [{ field: "label", title: "Percentage" }, { field: "interval", title: "95%-interval" }, { field: "n", title: "Respondenten (ongewogen)" },
-       { field: "herkomst", title: "Herkomst" }]);
-    var filled = [{ filter: "!datum.leeg" }];
-    return {
+    // the chapters' chart (charts.bar_chart), filled in: its datasets, size and label column (params[0])
+    var built = JSON.parse(JSON.stringify(L.grafiek));
+    built.params[0].value = column;
+    return Object.assign(built, {
+      datasets: { staven: bars, labels: labels, legenda: legend },
       width: inner, height: height + (kinds.length ? L.legendaruimte + kinds.length * L.legendarij : 0), padding: L.marge,
       // every colour from the chapters' config, light or dark (pzCharts.themed)
-      usermeta: { donker: L.donker },
-      description: caption(q, s) + ". Staafdiagram met 95%-intervallen; de tabel eronder geeft dezelfde cijfers.",
-      config: L.licht,
-      data: { values: bars },
-      layer: [
-        { transform: filled, mark: { type: "bar", orient: "horizontal", strokeWidth: 1.5 },
-          encoding: { x: x, x2: { datum: 0 }, y: y("y"), y2: { field: "y2" }, tooltip: tooltip,
-                      fillOpacity: { field: "dekking", type: "quantitative", scale: null, legend: null },
-                      strokeDash: { field: "streep", type: "nominal", scale: null, legend: null } } },
-        { transform: filled, mark: { type: "rule", strokeWidth: 1.5 },
-          encoding: { x: xAt("onder"), x2: { field: "boven" }, y: y("midden") } },
-        // the interval's ends reach past the bar's edges: visible on the bar and beside it, light or dark
-        { transform: filled, mark: { type: "rule", strokeWidth: 1.5 },
-          encoding: { x: xAt("onder"), y: y("kapBoven"), y2: { field: "kapOnder" } } },
-        { transform: filled, mark: { type: "rule", strokeWidth: 1.5 },
-          encoding: { x: xAt("boven"), y: y("kapBoven"), y2: { field: "kapOnder" } } },
-        { mark: { type: "text", align: "left", baseline: "middle", dx: 4 },
-          encoding: { x: xAt("waardeX"), y: y("midden"), text: { field: "label" } } },
-      ].concat(["left", "right"].map(function (align) {
-        return { data: { values: labels }, transform: [{ filter: { field: "align", equal: align } }],
-                 mark: { type: "text", align: align, baseline: "top", lineHeight: lh, lineBreak: "\n" },
-                 encoding: { x: { field: "x", type: "quantitative", scale: null }, y: y("y"), text: { field: "regels" } } };
-      }), legend)
-    };
+      usermeta: { donker: L.donker }, config: L.licht,
+      description: caption(q, s) + ". Staafdiagram met 95%-intervallen; de tabel eronder geeft dezelfde cijfers."
+    });
   }
 
   // One drawing at a time; a newer request (view, width, theme) replaces an older one that is still under way.

@@ -132,24 +132,13 @@ def figure_notes(key: str, table: pd.DataFrame) -> list[str]:
     return [n for n in notes if n]
 
 
-def provenance_legend(kinds: list[str], plot_height: int) -> list[alt.Chart]:
-    """The figure's legend for how values are drawn (pale fill, dashed outline), as marks below the plot.
+def provenance_legend(kinds: list[str], plot_height: int) -> list[dict]:
+    """The rows of the figure's legend for how values are drawn (pale fill, dashed outline), below the plot.
 
-    Drawn as marks because a Vega legend cannot show a fill opacity, and a strokeDash legend of filled bars
-    gets a transparent outline: the swatches would not look like the bars they explain."""
-    layers = []
-    for i, kind in enumerate(kinds):
-        top = plot_height + LEGEND_GAP + i * LEGEND_ROW
-        row = alt.Chart(pd.DataFrame({"tekst": [PROVENANCE[kind].legend]}))
-        layers += [
-            # a symbol, not a rect: the chart's bars stay its only rect marks
-            row.mark_square(size=160, strokeWidth=1.5, opacity=1, fillOpacity=PROVENANCE[kind].opacity,
-                            strokeDash=PROVENANCE[kind].dash).encode(
-                x=alt.value(7), y=alt.value(top + 6)),
-            row.mark_text(align="left", baseline="middle", fontSize=FONT_SIZE).encode(
-                x=alt.value(22), y=alt.value(top + 6), text="tekst:N"),
-        ]
-    return layers
+    Drawn as marks (bar_chart) because a Vega legend cannot show a fill opacity, and a strokeDash legend of filled
+    bars gets a transparent outline: the swatches would not look like the bars they explain."""
+    return [{"tekst": PROVENANCE[kind].legend, "y": plot_height + LEGEND_GAP + i * LEGEND_ROW + 6,
+             "dekking": PROVENANCE[kind].opacity, "streep": PROVENANCE[kind].dash} for i, kind in enumerate(kinds)]
 
 
 def _place_rows(table: pd.DataFrame, column: int, width: int) -> tuple[pd.DataFrame, pd.DataFrame, int]:
@@ -192,57 +181,92 @@ def _place_rows(table: pd.DataFrame, column: int, width: int) -> tuple[pd.DataFr
     return pd.DataFrame(bars), pd.DataFrame(labels), int(top - ROW_GAP)
 
 
+# The one bar chart of the book, for the chapters' figures (chart_spec) and the Verkenner's live chart (pz-verkenner.js
+# takes it from chart_layout() and fills it in the browser). Its data comes as three named datasets, every position
+# computed beforehand (here by _place_rows; in the Verkenner by its own layout, which measures the reader's text):
+BARS, LABELS, LEGEND = "staven", "labels", "legenda"
+COLUMN = "kolom"  # the parameter: px left of the bars (the label column), 0 when labels stand above them
+
+
+def bar_chart(*, intervals: bool = False, category_title: str = "Categorie", group_title: str | None = None,
+              group_order: list[str] | None = None) -> dict:
+    """Horizontal bars with their values and full labels (no axis: every bar carries its value); values the report does
+    not print pale and dashed, explained by the legend rows; with `intervals`, each bar's 95% interval as a line through
+    its end. `group_order`: the groups take the series colours in this order (the chapters' grouped figures; every bar
+    is named as well, so no reader depends on the colours).
+
+    A bar (dataset "staven") has: categorie, groep, y, y2, midden, percentage, label, interval, n_tekst, herkomst,
+    dekking (fill opacity), streep (outline dash), leeg (no bar: a value not shown); with intervals also onder, boven,
+    kapBoven, kapOnder and waardeX (where its value stands). A label ("labels"): regels, x, align, y. A legend row
+    ("legenda"): tekst, y, dekking, streep."""
+    def at(field):  # a position on the bars' scale (the layers share it; the bars define it)
+        return alt.X(f"{field}:Q", axis=None)
+
+    def y(field):
+        return alt.Y(f"{field}:Q", scale=None)
+
+    bars = alt.Chart(alt.NamedData(BARS))
+    shown = bars.transform_filter("!datum.leeg")
+    tooltip = [alt.Tooltip("categorie:N", title=category_title),
+               *([alt.Tooltip("groep:N", title=group_title)] if group_title else []),
+               alt.Tooltip("label:N", title="Percentage"), alt.Tooltip("interval:N", title="95%-interval"),
+               alt.Tooltip("n_tekst:N", title="Respondenten (ongewogen)"), alt.Tooltip("herkomst:N", title="Herkomst")]
+    colour = {"color": alt.Color("groep:N", sort=group_order, legend=None),
+              "stroke": alt.Stroke("groep:N", sort=group_order, legend=None)} if group_order else {}
+    # bars from the label column (or the left edge) to VALUE_ROOM short of the right edge, whatever the width
+    scale = alt.Scale(domain=[0, 100], range=[{"expr": COLUMN}, {"expr": f"width - {VALUE_ROOM}"}])
+    layers = [shown.mark_bar(orient="horizontal", strokeWidth=1.5).encode(
+        x=alt.X("percentage:Q", axis=None, scale=scale), x2=alt.X2(datum=0), y=y("y"), y2="y2:Q", tooltip=tooltip,
+        **colour, fillOpacity=alt.FillOpacity("dekking:Q", scale=None, legend=None),
+        strokeDash=alt.StrokeDash("streep:N", scale=None, legend=None))]
+    if intervals:  # the interval's ends reach past the bar's edges: visible on the bar and beside it, light or dark
+        layers += [shown.mark_rule(strokeWidth=1.5).encode(x=at("onder"), x2="boven:Q", y=y("midden")),
+                   *(shown.mark_rule(strokeWidth=1.5).encode(x=at(end), y=y("kapBoven"), y2="kapOnder:Q")
+                     for end in ("onder", "boven"))]
+    layers.append(bars.mark_text(align="left", baseline="middle", dx=4, fontSize=FONT_SIZE).encode(
+        x=at("waardeX" if intervals else "percentage"), y=y("midden"), text="label:N"))
+    labels = alt.Chart(alt.NamedData(LABELS))
+    layers += [labels.transform_filter(alt.datum.align == align).mark_text(
+        align=align, baseline="top", fontSize=FONT_SIZE, lineHeight=LINE_HEIGHT, lineBreak="\n").encode(
+        x=alt.X("x:Q", scale=None), y=y("y"), text="regels:N") for align in ("left", "right")]
+    legend = alt.Chart(alt.NamedData(LEGEND))
+    layers += [  # a symbol, not a rect: the chart's bars stay its only rect marks
+        legend.mark_square(size=160, strokeWidth=1.5, opacity=1).encode(
+            x=alt.value(7), y=y("y"), fillOpacity=alt.FillOpacity("dekking:Q", scale=None, legend=None),
+            strokeDash=alt.StrokeDash("streep:N", scale=None, legend=None)),
+        legend.mark_text(align="left", baseline="middle", fontSize=FONT_SIZE).encode(
+            x=alt.value(22), y=y("y"), text="tekst:N")]
+    chart = alt.layer(*layers).add_params(alt.param(name=COLUMN, value=0)).to_dict()
+    # no "$schema" (a URL on another host) and none of Altair's default config: chart_spec adds the book's
+    return {k: v for k, v in chart.items() if k not in ("$schema", "config")}
+
+
 def chart_spec(key: str, table: pd.DataFrame, layout: Layout = WIDE, description: str | None = None) -> dict:
-    """The Vega-Lite spec: horizontal bars with their values and full category labels (no axis: every bar
-    carries its value); values the report does not print are pale and dashed, explained by the figure's legend.
-    `description` (for screen readers) defaults to the figure's title and values; a chart that is no figure of
-    the report (`key` not in data/figuren.csv) passes its own."""
+    """The Vega-Lite spec of a figure (bar_chart) at `layout`, its bars without intervals. `description` (for screen
+    readers) defaults to the figure's title and values; a chart that is no figure of the report (`key` not in
+    data/figuren.csv) passes its own."""
     grouped = bool(table["groep"].any())
     group_order = list(dict.fromkeys(table["groep"]))
     # a grouped figure's label column holds the group names, in every layout (they are short)
     column = Layout(layout.width, WIDE.labels).label_column(group_order) if grouped else layout.label_column(table["categorie"])
     placed, labels, height = _place_rows(table, column, layout.width)
-    tooltip = [
-        alt.Tooltip("categorie:N", title="Categorie"),
-        *([alt.Tooltip("groep:N", title="Onderwijsniveau")] if grouped else []),
-        alt.Tooltip("label:N", title="Percentage"),
-        alt.Tooltip("interval:N", title="95%-interval"),
-        alt.Tooltip("n_tekst:N", title="Respondenten (ongewogen)"),
-        alt.Tooltip("herkomst:N", title="Herkomst"),
-    ]
-    # bars from the label column (or the left edge) to VALUE_ROOM short of the right edge, whatever the width
-    x = alt.X("percentage:Q", axis=None,
-              scale=alt.Scale(domain=[0, 100], range=[column, {"expr": f"width - {VALUE_ROOM}"}]))
-    base = alt.Chart(placed)
-    # every bar is named (_place_rows): the groups' colours (the config's category range) need no legend
-    colour = {"color": alt.Color("groep:N", sort=group_order, legend=None),
-              "stroke": alt.Stroke("groep:N", sort=group_order, legend=None)} if grouped else {}
+    placed["dekking"] = [PROVENANCE[k].opacity for k in placed["bron"]]
+    placed["streep"] = [PROVENANCE[k].dash for k in placed["bron"]]
+    placed["leeg"] = False  # a figure shows every value it has (the Verkenner hides those the NCHS standards bar)
     kinds = [k for k in PROVENANCE if (table["bron"] == k).any()]
-    by_kind = {"type": "ordinal", "domain": [PROVENANCE[k].legend for k in kinds]}
-    bars = base.mark_bar(orient="horizontal", strokeWidth=1.5).encode(
-        x=x, x2=alt.X2(datum=0), y=alt.Y("y:Q", scale=None), y2="y2:Q", tooltip=tooltip, **colour,
-        fillOpacity=alt.FillOpacity("herkomst:N", scale=alt.Scale(**by_kind, range=[PROVENANCE[k].opacity for k in kinds]),
-                                    legend=None),
-        strokeDash=alt.StrokeDash("herkomst:N", scale=alt.Scale(**by_kind, range=[PROVENANCE[k].dash for k in kinds]),
-                                  legend=None),
-    )
-    values = base.mark_text(align="left", baseline="middle", dx=4, fontSize=FONT_SIZE).encode(
-        x=x, y=alt.Y("midden:Q", scale=None), text="label:N")
-    names = [alt.Chart(labels[labels["align"] == align]).mark_text(
-        align=align, baseline="top", fontSize=FONT_SIZE, lineHeight=LINE_HEIGHT, lineBreak="\n").encode(
-        x=alt.X("x:Q", scale=None), y=alt.Y("y:Q", scale=None), text="regels:N")
-        for align in ("left", "right") if (labels["align"] == align).any()]
-    layers = [bars, values, *names]
     explained = kinds if any(PROVENANCE[k].note for k in kinds) else []  # unmarked values need no legend
-    if explained:
-        layers += provenance_legend(explained, plot_height=height)
-    chart = alt.layer(*layers).properties(
-        width=layout.width - 2 * PADDING,
-        height=height + (LEGEND_GAP + len(explained) * LEGEND_ROW if explained else 0),
-        description=description or _description(key, table),
-        padding=PADDING,
-    )
-    return chart.to_dict() | {"config": chart_config()}
+    spec = bar_chart(group_title="Onderwijsniveau" if grouped else None, group_order=group_order if grouped else None)
+    spec["params"][0]["value"] = column
+    return {**spec,
+            "datasets": {BARS: _records(placed), LABELS: _records(labels),
+                         LEGEND: provenance_legend(explained, plot_height=height)},
+            "width": layout.width - 2 * PADDING,
+            "height": height + (LEGEND_GAP + len(explained) * LEGEND_ROW if explained else 0),
+            "description": description or _description(key, table), "padding": PADDING, "config": chart_config()}
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    return json.loads(frame.to_json(orient="records", force_ascii=False))
 
 
 # Vega writes English roles into every SVG it draws ("group mark container", "graphics-symbol"); the chart

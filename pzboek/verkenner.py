@@ -149,15 +149,20 @@ def explorer_data(survey: WeightedSurvey) -> dict:
 
 
 def chart_layout() -> dict:
-    """The chapters' chart rules (pzboek/charts.py) for the chart pz-verkenner.js builds: one set of numbers."""
+    """The chapters' chart (pzboek/charts.py: bar_chart) and its rules, for the chart pz-verkenner.js lays out: one
+    set of numbers, one spec."""
     return {
-        "lettergrootte": charts.FONT_SIZE, "regelhoogte": charts.LINE_HEIGHT, "staaf": charts.GROUP_BAR,
-        "staafruimte": charts.BAR_GAP, "rijruimte": charts.ROW_GAP, "waarderuimte": charts.VALUE_ROOM,
+        "lettergrootte": charts.FONT_SIZE, "regelhoogte": charts.LINE_HEIGHT, "enkelestaaf": charts.BAR,
+        "staaf": charts.GROUP_BAR, "staafruimte": charts.BAR_GAP, "rijruimte": charts.ROW_GAP,
         "legendaruimte": charts.LEGEND_GAP, "legendarij": charts.LEGEND_ROW,
         "labelruimte": charts.LABEL_GAP, "marge": charts.PADDING, "labelkolom": charts.WIDE.labels,
         "lettertype": charts.fonts.FAMILY, "licht": charts.chart_config(), "donker": charts.chart_config(dark=True),
         "dekking": {p.letter: p.opacity for p in PROVENANCE.values()},
         "streep": {p.letter: p.dash for p in PROVENANCE.values()},
+        # the chapters' bar chart, with intervals; pz-verkenner.js fills in its datasets (charts.BARS, LABELS,
+        # LEGEND), its size and its label column (params[0], charts.COLUMN)
+        # (without a breakdown a bar's group is 'alle respondenten')
+        "grafiek": charts.bar_chart(intervals=True, category_title="Antwoord", group_title="Groep"),
     }
 
 

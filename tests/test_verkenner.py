@@ -11,9 +11,12 @@ import dataclasses
 import pytest
 
 from browsing import CHART_TEXTS, Tab, legibility_problems
+from conftest import ROOT
 from pzboek import dutch
+from pzboek.charts import bar_chart
 from pzboek.data import load_weighted_survey
-from pzboek.verkenner import NO_BREAKDOWN, SUPPRESSED_TEXT, _page_json, breakdowns, explorer_data, explorer_html, questions
+from pzboek.verkenner import (NO_BREAKDOWN, SUPPRESSED_TEXT, _page_json, breakdowns, chart_layout, explorer_data,
+                               explorer_html, questions)
 
 PAGE = "chapters/verkenner.html"
 # (question, breakdown): yes/no, a five-point scale, a filtered question by a four-group variable, a multiple
@@ -141,7 +144,9 @@ def test_page_ships_aggregates_only_and_stays_small(survey):
     assert all(c is None or len(c) == 7 for c in cells)
     assert str(survey.data[survey.codebook.id_variable].iloc[0]) not in payload.split('"cijfers"')[0]
     assert "respnr" not in payload
-    assert len(payload.encode()) < 100_000, len(payload.encode())
+    chart = json.dumps(data["opmaak"]["grafiek"], ensure_ascii=False, separators=(",", ":"))  # code, not data
+    assert len(payload.encode()) - len(chart.encode()) < 100_000, len(payload.encode())
+    assert len(chart.encode()) < 4_000
 
 
 @pytest.fixture(scope="module")
@@ -391,6 +396,24 @@ def test_chart_text_is_whole_legible_and_apart(tab, survey, width, shots):
         assert widths[0] <= widths[1], widths
         page.locator(".pz-verkenner").screenshot(path=str(shots / f"verkenner-{width}-{question}-{breakdown}-{state}.png"))
     assert not problems, "\n".join(problems)
+    assert not t.errors and not t.outside
+
+
+def test_the_live_chart_is_the_chapters_chart(tab):
+    """One spec for the chapters' figures and the Verkenner (charts.bar_chart): the script only fills it in, and the
+    chart it draws is that chart, its bars' tooltips too."""
+    script = (ROOT / "_static" / "pz-verkenner.js").read_text(encoding="utf-8")
+    assert not re.search(r"\b(mark|encoding|layer|transform)\s*:", script), "pz-verkenner.js defines chart marks again"
+    assert chart_layout()["grafiek"] == bar_chart(intervals=True, category_title="Antwoord", group_title="Groep")
+    t = tab()
+    page = _open(t, "?vraag=betalen&naar=geslacht")
+    _drawn(page, "betalen", "geslacht")
+    page.locator(".pz-verkenner-grafiek svg g.mark-rect path").first.hover()
+    page.wait_for_function("() => document.getElementById('vg-tooltip-element')?.classList.contains('visible')")
+    lines = page.locator("#vg-tooltip-element").inner_text().split("\n")
+    assert [line.split("\t")[0] for line in lines if "\t" in line] == \
+        ["Antwoord", "Groep", "Percentage", "95%-interval", "Respondenten (ongewogen)", "Herkomst"], lines
+    assert page.locator(".pz-verkenner-grafiek svg g.mark-rule").count() == 3  # the intervals: a line and its two ends
     assert not t.errors and not t.outside
 
 
