@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pyreadstat
 import pytest
+from filelock import FileLock
 
 from pzboek import paths
 from pzboek.data import load_weighted_survey
@@ -81,11 +82,19 @@ def built_book(tmp_path_factory) -> Path:
     """The book built the way CI publishes it (`make pdf`: the site with its PDF edition, `jupyter-book` started by
     pzboek/sphinxext/launch.py), in a copy of the book: the tests never replace the author's _build/html. (Tests of
     test_build.py start a plain `jupyter-book build .`.)"""
-    book = copy_book(tmp_path_factory.mktemp("site") / "book")
-    result = subprocess.run([str(BIN / "python"), "-m", "pzboek.sphinxext.launch", "build", ".", "-W", "-n", "--keep-going"],
-                            cwd=book, env=build_env(book, PZ_PDF="1"), capture_output=True, text=True)
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    return book / "_build" / "html"
+    # built once per run: the first of the test workers (`make test` runs two, pytest-xdist) builds, the other waits
+    shared = tmp_path_factory.getbasetemp()
+    shared = shared.parent if os.environ.get("PYTEST_XDIST_WORKER") else shared
+    site, built = shared / "site" / "book" / "_build" / "html", shared / "site" / "built"
+    with FileLock(shared / "site.lock"):
+        if not built.exists():  # (a build that failed in the other worker is started again, from a fresh copy)
+            shutil.rmtree(shared / "site", ignore_errors=True)
+            book = copy_book(shared / "site" / "book")
+            result = subprocess.run([str(BIN / "python"), "-m", "pzboek.sphinxext.launch", "build", ".", "-W", "-n",
+                                     "--keep-going"], cwd=book, env=build_env(book, PZ_PDF="1"), capture_output=True, text=True)
+            assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+            built.touch()
+    return site
 
 
 @pytest.fixture(scope="session")
