@@ -21,10 +21,11 @@ STANDIN_SURVEY = DATA / "participatiezekerheid_2019.sav"
 CONFIG = ROOT / "_config.yml"
 SURVEY_CONFIG = "pz_survey"  # the Sphinx setting (_config.yml) that names the survey file
 SURVEY_SETTING = "PZ_SURVEY"  # the environment variable that overrides it
-# _config.yml is YAML, but the Makefile's digest (pzboek/sphinxext/inputs.py) reads this one setting before any
-# environment with a YAML parser exists, so it is read by this pattern and must stay on one line; the build stops
-# when Sphinx reads the file differently (pzboek/sphinxext/__init__.py).
-_SURVEY_LINE = re.compile(r"""^[ \t]+pz_survey:[ \t]*("[^"\n]*"|'[^'\n]*'|[^\s#"']*)[ \t]*(?:#.*)?$""", re.M)
+# _config.yml is YAML, but the Makefile's digest (pzboek/sphinxext/inputs.py) reads the survey setting before any
+# environment with a YAML parser exists, and the build's launcher reads the executor's before it imports one, so
+# they are read by this pattern and must stay on one line; the build stops when Sphinx reads the survey file
+# differently (pzboek/sphinxext/__init__.py).
+_SETTING_LINE = r"""^[ \t]+{name}:[ \t]*("[^"\n]*"|'[^'\n]*'|[^\s#"']*)[ \t]*(?:#.*)?$"""
 # names the checked, weighted survey the build's check kept for the notebook kernels (pzboek/data.py)
 PREPARED_SURVEY = "PZBOEK_PREPARED_SURVEY"
 
@@ -34,11 +35,17 @@ def chapter_number(stem: str) -> int:
     return int(CHAPTER_STEM.match(stem).group(1))
 
 
+def setting_in_config(name: str, config: Path | None = None) -> str:
+    """The value of the Sphinx setting `name`, written on one line in _config.yml ('' when it is not set)."""
+    config = config or CONFIG
+    line = re.compile(_SETTING_LINE.format(name=re.escape(name)), re.M)
+    found = line.search(config.read_text(encoding="utf-8")) if config.is_file() else None
+    return found.group(1).strip("\"'") if found else ""
+
+
 def survey_in_config(config: Path | None = None) -> str:
     """The value of `pz_survey` in _config.yml ('' when it is not set)."""
-    config = config or CONFIG
-    found = _SURVEY_LINE.search(config.read_text(encoding="utf-8")) if config.is_file() else None
-    return found.group(1).strip("\"'") if found else ""
+    return setting_in_config(SURVEY_CONFIG, config)
 
 
 def survey_path() -> Path:

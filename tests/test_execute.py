@@ -101,3 +101,27 @@ def test_kernels_started_early_are_adopted_and_the_rest_shut_down(tmp_path, monk
     kernels._shut_down_unadopted()
     assert not second.has_kernel
     kernels.STARTED_EARLY.clear()
+
+
+def test_no_kernels_start_early_for_another_executor(tmp_path, monkeypatch):
+    """The launcher reads `pz_executor` as Sphinx will (one line of _config.yml, $PZBOEK_EXECUTOR over it): with
+    jupyter-cache's own executor, which starts kernels of its own, it starts none early."""
+    import yaml
+
+    from pzboek import paths
+    from pzboek.sphinxext import prepare
+
+    configured = yaml.safe_load(paths.CONFIG.read_text(encoding="utf-8"))["sphinx"]["config"][prepare.EXECUTOR_SETTING]
+    assert paths.setting_in_config(prepare.EXECUTOR_SETTING) == configured
+    started = []
+    monkeypatch.setattr(kernels, "start_early", lambda *args: started.append(args))
+    monkeypatch.setattr(prepare, "build_lock", lambda: pytest.fail("took the build lock"))
+    monkeypatch.delenv(prepare.EXECUTOR_OVERRIDE, raising=False)
+    config = tmp_path / "_config.yml"
+    config.write_text("sphinx:\n  config:\n    pz_executor: local-parallel  # jupyter-cache's\n", encoding="utf-8")
+    monkeypatch.setattr(paths, "CONFIG", config)
+    prepare.start_kernels_early()
+    monkeypatch.setattr(paths, "CONFIG", paths.ROOT / "_config.yml")
+    monkeypatch.setenv(prepare.EXECUTOR_OVERRIDE, "local-parallel")
+    prepare.start_kernels_early()
+    assert started == []

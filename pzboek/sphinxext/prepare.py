@@ -165,7 +165,8 @@ def start_kernels_early() -> None:
     start now with the shared-kernel executor's settings, and import while Sphinx loads (it adopts them)."""
     from . import kernels
 
-    if os.environ.get(EXECUTOR_OVERRIDE, DEFAULT_EXECUTOR) != DEFAULT_EXECUTOR:
+    configured = os.environ.get(EXECUTOR_OVERRIDE) or paths.setting_in_config(EXECUTOR_SETTING) or DEFAULT_EXECUTOR
+    if configured != DEFAULT_EXECUTOR:  # jupyter-cache's own executor starts kernels of its own
         return
     build_lock()
     stale = outdated()[3]
