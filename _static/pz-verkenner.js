@@ -169,9 +169,9 @@
     return lines;
   }
 
-  // The chapters' chart rules (charts.bar_chart): no axis, every bar carries its value, labels in full; here each bar
-  // also carries its 95% interval (a line through its end). Ungrouped: answers beside the bars on wide columns, above them on
-  // phones. Grouped: each answer as a heading over one bar per group, the groups in a label column.
+  // The chapters' chart rules (charts.bar_chart): no axis, every bar carries its value, labels in full; here each
+  // bar also carries its 95% interval (a line through its end). Ungrouped: answers beside the bars on wide columns,
+  // above them on phones. Grouped: each answer as a heading over one bar per group, the groups in a label column.
   function spec(q, s, width) {
     var narrow = width <= window.pzCharts.NARROW_UPTO, grouped = s.id !== NONE;
     var inner = width - 2 * L.marge, names = grouped ? s.groepen : q.antwoorden;

@@ -160,8 +160,8 @@ def chart_layout() -> dict:
         "dekking": {p.letter: p.opacity for p in PROVENANCE.values()},
         "streep": {p.letter: p.dash for p in PROVENANCE.values()},
         # the chapters' bar chart, with intervals; pz-verkenner.js fills in its datasets (charts.BARS, LABELS,
-        # LEGEND), its size and its label column (params[0], charts.COLUMN)
-        # (without a breakdown a bar's group is 'alle respondenten')
+        # LEGEND), its size and its label column (params[0], charts.COLUMN). Without a breakdown a bar's group, in
+        # its tooltip, is 'alle respondenten'.
         "grafiek": charts.bar_chart(intervals=True, category_title="Antwoord", group_title="Groep"),
     }
 
