@@ -6,6 +6,8 @@ same numbers, and download links to files written at build time (pzboek/download
 """
 from __future__ import annotations
 
+import copy
+import functools
 import html
 import json
 import math
@@ -190,6 +192,12 @@ COLUMN = "kolom"  # the parameter: px left of the bars (the label column), 0 whe
 
 def bar_chart(*, intervals: bool = False, category_title: str = "Categorie", group_title: str | None = None,
               group_order: list[str] | None = None) -> dict:
+    """See _bar_chart; a copy of its spec, built and validated once per process (half a chapter's run, without)."""
+    return copy.deepcopy(_bar_chart(intervals, category_title, group_title, tuple(group_order or ())))
+
+
+@functools.cache
+def _bar_chart(intervals: bool, category_title: str, group_title: str | None, group_order: tuple[str, ...]) -> dict:
     """Horizontal bars with their values and full labels (no axis: every bar carries its value); values the report does
     not print pale and dashed, explained by the legend rows; with `intervals`, each bar's 95% interval as a line through
     its end. `group_order`: the groups take the series colours in this order (the chapters' grouped figures; every bar
@@ -211,8 +219,8 @@ def bar_chart(*, intervals: bool = False, category_title: str = "Categorie", gro
                *([alt.Tooltip("groep:N", title=group_title)] if group_title else []),
                alt.Tooltip("label:N", title="Percentage"), alt.Tooltip("interval:N", title="95%-interval"),
                alt.Tooltip("n_tekst:N", title="Respondenten (ongewogen)"), alt.Tooltip("herkomst:N", title="Herkomst")]
-    colour = {"color": alt.Color("groep:N", sort=group_order, legend=None),
-              "stroke": alt.Stroke("groep:N", sort=group_order, legend=None)} if group_order else {}
+    colour = {"color": alt.Color("groep:N", sort=list(group_order), legend=None),
+              "stroke": alt.Stroke("groep:N", sort=list(group_order), legend=None)} if group_order else {}
     # bars from the label column (or the left edge) to VALUE_ROOM short of the right edge, whatever the width
     scale = alt.Scale(domain=[0, 100], range=[{"expr": COLUMN}, {"expr": f"width - {VALUE_ROOM}"}])
     layers = [shown.mark_bar(orient="horizontal", strokeWidth=1.5).encode(
