@@ -6,7 +6,7 @@ from __future__ import annotations
 import sys
 
 from . import paths
-from .survey import SurveyError, extra_variables, label_problems, load_codebook, problems, read_sav
+from .survey import SurveyError, extra_variables, label_problems, load_codebook, problems, read_sav, spss_names
 from .weighting import load_margins, weigh
 
 
@@ -15,6 +15,7 @@ def report(path) -> tuple[list[str], list[str]]:
     codebook = load_codebook()
     try:
         df, meta = read_sav(path)
+        df, renamed = spss_names(df, meta, codebook, path)
     except SurveyError as err:
         return [str(err)], []
     labels = label_problems(meta, codebook, path)
@@ -33,6 +34,8 @@ def report(path) -> tuple[list[str], list[str]]:
     summary = [
         f"{path}: {len(df)} respondents, {matched} of {len(codebook.variables)} codebook variables matched",
         f"extra variables ignored ({len(extra)}): {', '.join(extra) if extra else 'none'}",
+        *([f"names matched ignoring case, as SPSS does ({len(renamed)}): "
+           + ", ".join(f"{theirs} = {ours}" for theirs, ours in renamed.items())] if renamed else []),
         f"value label differences: {len(labels)} (accept a known one under the variable's bestandslabels in data/codebook.yml)",
         f"weights: {weights}",
     ]

@@ -148,6 +148,23 @@ def read_sav(path: Path) -> tuple[pd.DataFrame, object]:
         raise SurveyError(f"{path}: not a readable SPSS .sav file ({err})") from None
 
 
+def spss_names(df: pd.DataFrame, meta, codebook: Codebook, path: Path) -> tuple[pd.DataFrame, dict[str, str]]:
+    """SPSS variable names ignore case: a delivery's 'LEEFTIJD' or 'Leeftijd' is the codebook's 'leeftijd'. Such
+    columns, and their value labels in meta, get the codebook's spelling; returns the data and {file's: codebook's}.
+    Two of the file's names that differ only in case (possible outside SPSS) are one line, not a choice."""
+    known = {name.casefold(): name for name in [*codebook.variables, *filter(None, [codebook.weight_variable])]}
+    seen: dict[str, str] = {}
+    for column in df.columns:
+        if (other := seen.setdefault(column.casefold(), column)) != column and column.casefold() in known:
+            raise SurveyError(f"{path}: variables '{other}' and '{column}' differ only in case, which SPSS reads as "
+                              f"one name ('{known[column.casefold()]}' in data/codebook.yml): keep one")
+    renamed = {c: known[c.casefold()] for c in df.columns if c.casefold() in known and c != known[c.casefold()]}
+    if renamed:
+        labels = getattr(meta, "variable_value_labels", {})
+        meta.variable_value_labels = {renamed.get(name, name): values for name, values in labels.items()}
+    return df.rename(columns=renamed), renamed
+
+
 def _readable(path: Path) -> None:
     """A configured survey path that is no file the book can open is one line, not a traceback."""
     if path.is_dir():
@@ -278,6 +295,7 @@ def load_survey(path: Path | None = None) -> pd.DataFrame:
     path = Path(path) if path else paths.survey_path()
     codebook = load_codebook()
     df, meta = read_sav(path)
+    df, _ = spss_names(df, meta, codebook, path)
     validate(df, codebook, path, meta)
     kept = [*codebook.variables, *([codebook.weight_variable] if codebook.weight_variable else [])]
     return df[kept]  # variables outside the codebook are ignored (extra_variables)

@@ -3,6 +3,7 @@ once, one line each, a summary, exit 1 on any problem."""
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pyreadstat
 import pytest
@@ -47,6 +48,38 @@ def test_a_delivery_with_its_own_variables_passes_and_lists_them(write_variant):
     result = check(extra)
     assert result.returncode == 0, result.stderr
     assert "extra variables ignored (2): weegfactor, duur_interview" in result.stdout
+
+
+def _renamed(tmp_path, raw_standin, rename) -> Path:
+    """The stand-in with its variables renamed, value labels and user-missing codes kept under the new names."""
+    path = tmp_path / "bureau.sav"
+    write_sav(raw_standin, path)
+    data, meta = pyreadstat.read_sav(str(path), user_missing=True)
+    data = rename(data)
+    names = dict(zip(meta.column_names, data.columns))
+    pyreadstat.write_sav(data, str(path), column_labels=[*meta.column_labels, *data.columns[len(names):]],
+                         variable_value_labels={names[k]: v for k, v in meta.variable_value_labels.items()},
+                         missing_ranges={names[k]: v for k, v in meta.missing_ranges.items()})
+    return path
+
+
+def test_variable_names_in_another_case_are_the_codebooks_as_in_spss(tmp_path, raw_standin):
+    """SPSS reads LEEFTIJD, Leeftijd and leeftijd as one name: an agency's spelling is matched, and listed."""
+    path = _renamed(tmp_path, raw_standin, lambda d: d.rename(columns={"leeftijd": "LEEFTIJD", "geslacht": "Geslacht"}))
+    result = check(path)
+    assert result.returncode == 0, result.stderr
+    assert "1004 respondents, 37 of 37 codebook variables matched" in result.stdout
+    assert "names matched ignoring case, as SPSS does (2): Geslacht = geslacht, LEEFTIJD = leeftijd" in result.stdout
+    assert "extra variables ignored (0)" in result.stdout
+
+
+def test_two_names_that_differ_only_in_case_are_one_line(tmp_path, raw_standin):
+    path = _renamed(tmp_path, raw_standin, lambda d: d.assign(LEEFTIJD=d["leeftijd"]))
+    result = check(path)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        f"error: {path}: variables 'leeftijd' and 'LEEFTIJD' differ only in case, which SPSS reads as one name "
+        f"('leeftijd' in data/codebook.yml): keep one"]
 
 
 def test_a_file_whose_labels_differ_from_the_codebook_is_refused(tmp_path, raw_standin):

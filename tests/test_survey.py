@@ -50,6 +50,12 @@ def test_variables_outside_the_codebook_are_ignored(write_variant, raw_standin):
     assert data.equals(load_survey(paths.STANDIN_SURVEY))
 
 
+def test_names_in_another_case_give_the_same_survey(write_variant):
+    """SPSS names ignore case: upper-case names load as the codebook's, with the same numbers."""
+    path = write_variant(lambda d: d.rename(columns=str.upper))
+    assert load_survey(path).equals(load_survey(paths.STANDIN_SURVEY))
+
+
 def test_code_outside_codebook_is_named(write_variant):
     def change(d):
         d.loc[3, "opleiding"] = 7
