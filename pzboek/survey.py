@@ -205,22 +205,25 @@ def problems(df: pd.DataFrame, codebook: Codebook, path: Path) -> list[str]:
     if codebook.id_variable not in df.columns:
         return found
     ids = df[codebook.id_variable]
-    if ids.isna().any() or ids.duplicated().any():
+    blank = ids.isna() if pd.api.types.is_numeric_dtype(ids) else ids.isna() | (ids.astype(str).str.strip() == "")
+    if blank.any() or ids.duplicated().any():
         return found + [f"{path}: variable '{codebook.id_variable}' has missing or duplicate respondent ids"]
     for var in codebook.variables.values():
         if var.name not in df.columns or any(source not in df.columns for source in [*(var.filter or {}), *(var.derived_from or {})]):
             continue
         column = df[var.name]
+        if var.kind == "id":  # checked above; an agency's ids may be text ('R00017')
+            continue
         if not pd.api.types.is_numeric_dtype(column):
             found.append(f"{path}: variable '{var.name}' is not numeric")
             continue
         asked = _asked(df, var)
         if column[asked].isna().any():
             row = column[asked & column.isna()].index[0]
-            found.append(f"{path}: variable '{var.name}' is empty for respondent {ids[row]:.0f}, who was asked the question")
+            found.append(f"{path}: variable '{var.name}' is empty for respondent {_respondent(ids, row)}, who was asked the question")
         if var.filter and column[~asked].notna().any():
             row = column[~asked & column.notna()].index[0]
-            found.append(f"{path}: variable '{var.name}' has an answer for respondent {ids[row]:.0f}, who was not asked the question")
+            found.append(f"{path}: variable '{var.name}' has an answer for respondent {_respondent(ids, row)}, who was not asked the question")
         answered = column.dropna()
         if var.value_range:
             low, high = var.value_range
@@ -236,10 +239,16 @@ def problems(df: pd.DataFrame, codebook: Codebook, path: Path) -> list[str]:
             if wrong.any():
                 row = wrong.idxmax()
                 found.append(
-                    f"{path}: variable '{var.name}' is {column[row]:g} for respondent {ids[row]:.0f}, "
+                    f"{path}: variable '{var.name}' is {column[row]:g} for respondent {_respondent(ids, row)}, "
                     f"but {source} {df[source][row]:g} belongs to {var.name} {mapping.get(int(df[source][row]))}"
                 )
     return found + weight_problems(df, codebook, path)
+
+
+def _respondent(ids: pd.Series, row) -> str:
+    """A respondent's id as the file has it: 17, not 17.0; an agency's text id ('R00017') as it is."""
+    value = ids[row]
+    return f"{value:.0f}" if isinstance(value, (int, float, np.number)) else str(value).strip()
 
 
 # A delivery's weights sum to its number of respondents (mean 1) or to the population it stands for: Dutch adults,
@@ -260,7 +269,7 @@ def weight_problems(df: pd.DataFrame, codebook: Codebook, path: Path) -> list[st
     bad = weights[~(weights > 0)]
     if len(bad):
         row = bad.index[0]
-        return [f"{path}: weight variable '{name}' is {df[name][row]} for respondent {df[codebook.id_variable][row]:.0f}; "
+        return [f"{path}: weight variable '{name}' is {df[name][row]} for respondent {_respondent(df[codebook.id_variable], row)}; "
                 f"every weight must be a positive number"]
     mean, total = weights.mean(), weights.sum()
     if not (MEAN_ONE[0] <= mean <= MEAN_ONE[1] or POPULATION_TOTAL[0] <= total <= POPULATION_TOTAL[1]):

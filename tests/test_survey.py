@@ -56,6 +56,19 @@ def test_names_in_another_case_give_the_same_survey(write_variant):
     assert load_survey(path).equals(load_survey(paths.STANDIN_SURVEY))
 
 
+def test_text_respondent_ids_are_accepted_and_named_as_written(write_variant):
+    """An agency's ids may be text ('R100004'): accepted, and a problem names the respondent as the file does."""
+    def text_ids(d):
+        return d.assign(respnr=[f"R{i:.0f}" for i in d["respnr"]])
+    assert load_survey(write_variant(text_ids))["respnr"].iloc[3] == "R100004"
+    empty = write_variant(lambda d: text_ids(d).assign(opleiding=d["opleiding"].mask(d.index == 3)), name="leeg.sav")
+    with pytest.raises(SurveyError, match="variable 'opleiding' is empty for respondent R100004, who was asked"):
+        load_survey(empty)
+    blank = write_variant(lambda d: text_ids(d).assign(respnr=lambda t: t["respnr"].mask(t.index == 3, " ")), name="blank.sav")
+    with pytest.raises(SurveyError, match="variable 'respnr' has missing or duplicate respondent ids"):
+        load_survey(blank)
+
+
 def test_code_outside_codebook_is_named(write_variant):
     def change(d):
         d.loc[3, "opleiding"] = 7
