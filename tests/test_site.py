@@ -119,3 +119,11 @@ def test_no_page_carries_thebe(built_book):
 
     for css in (built_book / "_static" / "styles").glob("pz-*.css"):  # before trimming, which drops more
         assert "/* Thebelab Buttons */" not in untrimmed(built_book, css.relative_to(built_book).as_posix())
+
+
+def test_no_empty_general_index(built_book):
+    """The book has no index entries, so no genindex.html: it was an empty page that every page and the sitemap
+    linked."""
+    assert not (built_book / "genindex.html").exists()
+    for page in [built_book / "index.html", built_book / "sitemap.xml", *(built_book / "chapters").glob("*.html")]:
+        assert "genindex" not in page.read_text(encoding="utf-8"), page.name
