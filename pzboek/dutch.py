@@ -61,3 +61,8 @@ def p_waarde(p: float, threshold: float = 0.05) -> str:
         if (shown < threshold) == (p < threshold):
             return getal(p, decimals)
     return getal(p, 6)
+
+
+def opsomming(items: list[str]) -> str:
+    """'a, b en c'."""
+    return " en ".join([", ".join(items[:-1]), items[-1]] if len(items) > 1 else items)

@@ -274,6 +274,21 @@ def explorer_html(survey: WeightedSurvey) -> str:
     )
 
 
+def standin_tests_sentence(data: dict) -> Markdown:
+    """For the Verantwoording: which differences the Verkenner tests with the stand-in, read from its own tests
+    (explorer_data), so that the sentence names every one the page shows."""
+    if not data["vervangend"]:
+        return Markdown("Met het vervangende bestand toetst de Verkenner alleen verschillen tussen groepen waarvan het "
+                        "rapport de percentages noemt; alle andere verschillen in dat bestand zijn gegenereerd.")
+    splits = {s["id"]: s["label"] for s in data["indelingen"]}
+    tested = [f"‘{q['label']}’ naar {' en naar '.join(splits[b] for b, t in q['toetsen'].items() if t)}"
+              for q in data["vragen"] if any(q["toetsen"].values())]
+    return Markdown(
+        "Met het vervangende bestand toetst de Verkenner alleen een antwoord waarvan het rapport het percentage van "
+        f"elke getoetste groep noemt, op de manier van hoofdstuk 4: {dutch.opsomming(tested) if tested else 'geen'}. "
+        "Alle andere verschillen in dat bestand zijn gegenereerd en worden niet getoetst.")
+
+
 def guide_sentence(survey: WeightedSurvey) -> Markdown:
     """What the Verkenner's numbers are, for the top of its page: with the stand-in, a demonstration."""
     if not survey.standin:

@@ -16,7 +16,7 @@ from pzboek import dutch
 from pzboek.charts import bar_chart
 from pzboek.data import load_weighted_survey
 from pzboek.verkenner import (NO_BREAKDOWN, SUPPRESSED_TEXT, _page_json, breakdowns, chart_layout, explorer_data,
-                               explorer_html, questions)
+                               explorer_html, questions, standin_tests_sentence)
 
 PAGE = "chapters/verkenner.html"
 # (question, breakdown): yes/no, a five-point scale, a filtered question by a four-group variable, a multiple
@@ -113,6 +113,14 @@ def test_the_standin_is_tested_only_where_the_report_prints_both_sides(survey, d
     assert tested == [("betalen", "geslacht"), ("betalen", "opleiding")]
     assert NO_BREAKDOWN not in item["toetsen"]
     assert data["niet_getoetst"].startswith("Niet getoetst")
+
+
+def test_the_verantwoording_names_every_difference_the_standin_is_tested_on(data):
+    """Its sentence comes from the Verkenner's own tests: it once named only the test by geslacht."""
+    assert standin_tests_sentence(data).data.startswith(
+        "Met het vervangende bestand toetst de Verkenner alleen een antwoord waarvan het rapport het percentage van "
+        "elke getoetste groep noemt, op de manier van hoofdstuk 4: ‘Moet er voor maatschappelijk waardevol werk "
+        "gewoon betaald worden?’ naar geslacht en naar onderwijsniveau. ")
 
 
 def test_a_real_file_gets_one_rao_scott_test_per_question_and_breakdown(survey):
