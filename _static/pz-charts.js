@@ -60,7 +60,10 @@
   // role descriptions). The chart is one image with the Dutch description vega-embed puts on its container, as
   // the static SVG is (charts.py, INNER_ARIA): roles and labels inside it go.
   function dutchAria(target) {
-    // the root keeps its Dutch label (the spec's description), not Vega's English role description "visualization"
+    // the container keeps its Dutch label (the spec's description) as an image, as the static SVG is; Vega's role
+    // "graphics-document" with the English role description "visualization" would be read out in English
+    target.removeAttribute("aria-roledescription");
+    if (target.getAttribute("role") === "graphics-document") target.setAttribute("role", "img");
     target.querySelectorAll("svg").forEach(function (e) { e.removeAttribute("aria-roledescription"); });
     // vega-embed adds an empty form for signal bindings, which these charts have none of: an unnamed landmark
     target.querySelectorAll("form.vega-bindings:empty").forEach(function (e) { e.remove(); });
