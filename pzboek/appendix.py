@@ -343,7 +343,7 @@ def codebook_sections(survey: WeightedSurvey, part: str | int) -> list[tuple[Var
         # a wide table scrolls in its own frame (pz.css), not the page; the theme's class makes the frame reachable
         # by keyboard when it scrolls (pydata-sphinx-theme sets its tabindex)
         parts.append((var, '<div class="pst-scrollable-table-container pz-tabel-kader">' + html_table(frame, f"Variabele {var.name}", levels or None) + "</div>"
-                      + "".join(f'<p class="pz-noot">{html.escape(line)}</p>' for line in about)))
+                      + "\n".join(f'<p class="pz-noot">{html.escape(line)}</p>' for line in about)))
     return parts
 
 
@@ -355,10 +355,10 @@ def codebook(survey: WeightedSurvey, part: str) -> str:
     """One section of the Codeboek: its own contents (a link to every variable), then each variable under its
     heading (h3: the page's sections are the chapter's Markdown headings), its table captioned by its name."""
     sections = codebook_sections(survey, part)
-    contents = "".join(f'<li><a href="#var-{var.name}">{html.escape(var.label)}</a></li>' for var, _ in sections)
-    return (f'<div class="pz-codeboek-inhoud"><p>In dit deel:</p><ul>{contents}</ul></div>'
-            + "".join(f'<section id="var-{var.name}"><h3>{html.escape(var.label)}</h3>{body}</section>'
-                      for var, body in sections))
+    contents = "\n".join(f'<li><a href="#var-{var.name}">{html.escape(var.label)}</a></li>' for var, _ in sections)
+    return (f'<div class="pz-codeboek-inhoud"><p>In dit deel:</p>\n<ul>{contents}</ul></div>\n'
+            + "\n".join(f'<section id="var-{var.name}"><h3>{html.escape(var.label)}</h3>\n{body}</section>'
+                        for var, body in sections))
 
 
 def value_counts(survey: WeightedSurvey, explorer: dict) -> pd.DataFrame:

@@ -323,13 +323,15 @@ def _cell(text: str, level: str | None) -> str:
 def html_table(frame: pd.DataFrame, caption: str, levels=None) -> str:
     """An accessible HTML table (caption, column headers) of already formatted values; `levels`, one per row, puts
     each row's provenance level (pzboek/provenance.py) on its cells as data-herkomst (a dict: per column)."""
-    head = "".join(f'<th scope="col">{html.escape(str(c))}</th>' for c in frame.columns)
+    # (block elements apart by a line break: a text taken from the page, as Sphinx's search summary is, keeps its
+    # words apart)
+    head = "\n".join(f'<th scope="col">{html.escape(str(c))}</th>' for c in frame.columns)
     levels = list(levels) if levels is not None else [None] * len(frame)
-    body = "".join("<tr>" + "".join(_cell(str(v), level.get(c) if isinstance(level, dict) else level)
-                                    for c, v in zip(frame.columns, row)) + "</tr>"
+    body = "\n".join("<tr>" + "\n".join(_cell(str(v), level.get(c) if isinstance(level, dict) else level)
+                                        for c, v in zip(frame.columns, row)) + "</tr>"
                    for row, level in zip(frame.itertuples(index=False), levels))
-    return (f'<table class="pz-tabel"><caption>{html.escape(caption)}</caption>'
-            f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
+    return (f'<table class="pz-tabel"><caption>{html.escape(caption)}</caption>\n'
+            f"<thead><tr>{head}</tr></thead>\n<tbody>{body}</tbody></table>")
 
 
 @dataclass
@@ -353,7 +355,7 @@ class Figure:
     def _repr_html_(self) -> str:
         specs = "".join(f'<script type="application/json" class="{name}">{_page_json(spec)}</script>'
                         for name, spec in [("pz-spec", self.spec), ("pz-spec-smal", self.narrow_spec)] if spec)
-        notes = "".join(f'<p class="pz-noot">{html.escape(n)}</p>' for n in self.notes)
+        notes = "\n".join(f'<p class="pz-noot">{html.escape(n)}</p>' for n in self.notes)
         # a screen reader moving from control to control hears which figure a toggle or link belongs to
         which = f"{'figuur ' + self.key.removeprefix('figuur') if self.key.startswith('figuur') else self.caption.lower()}"
         links = " · ".join(f'<a href="../downloads/{self.key}.{fmt}" download aria-label="{fmt.upper()} van {which}">'

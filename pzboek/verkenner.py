@@ -233,8 +233,8 @@ def _options(data: dict) -> str:
     groups: dict[str, list[str]] = {}
     for q in data["vragen"]:
         groups.setdefault(q["hoofdstuk"], []).append(f'<option value="{q["id"]}">{html.escape(q["label"])}</option>')
-    return "".join(f'<optgroup label="Hoofdstuk {paths.chapter_number(h)}" data-hoofdstuk="{h}">{"".join(o)}</optgroup>'
-                   if h else f'<optgroup label="Overige vragen">{"".join(o)}</optgroup>' for h, o in groups.items())
+    return "\n".join((f'<optgroup label="Hoofdstuk {paths.chapter_number(h)}" data-hoofdstuk="{h}">' if h else
+                      '<optgroup label="Overige vragen">') + "\n".join(o) + "</optgroup>" for h, o in groups.items())
 
 
 def _page_json(data: dict) -> str:
@@ -245,15 +245,15 @@ def explorer_html(survey: WeightedSurvey) -> str:
     """The explorer element: the form (shown once the script runs), the first view as a table, and the JSON."""
     data = explorer_data(survey)
     first = data["vragen"][0]
-    splits = "".join(f'<option value="{s["id"]}">{html.escape(s["label"][0].upper() + s["label"][1:])}</option>'
+    splits = "\n".join(f'<option value="{s["id"]}">{html.escape(s["label"][0].upper() + s["label"][1:])}</option>'
                      for s in data["indelingen"])
-    about = "".join(f"<p>{html.escape(line)}</p>" for line in first["herkomst"])
+    about = "\n".join(f"<p>{html.escape(line)}</p>" for line in first["herkomst"])
     return (
         f'<div class="pz-verkenner">{PALETTE_STYLE}'
         # usable once the script runs (pz-verkenner.js enables it); disabled, not hidden, so nothing moves then
-        '<form class="pz-verkenner-keuze"><fieldset disabled><legend>Kies wat de Verkenner toont</legend>'
-        f'<p><label for="pz-vraag">Vraag</label><select id="pz-vraag" name="vraag">{_options(data)}</select></p>'
-        f'<p><label for="pz-naar">Uitgesplitst naar</label><select id="pz-naar" name="naar">{splits}</select></p>'
+        '<form class="pz-verkenner-keuze"><fieldset disabled><legend>Kies wat de Verkenner toont</legend>\n'
+        f'<p><label for="pz-vraag">Vraag</label>\n<select id="pz-vraag" name="vraag">{_options(data)}</select></p>\n'
+        f'<p><label for="pz-naar">Uitgesplitst naar</label>\n<select id="pz-naar" name="naar">{splits}</select></p>'
         # a submit button for the form (HTML_CodeSniffer H32), out of sight and out of the tab order: a choice in a
         # list shows its view at once
         '<button type="submit" class="visually-hidden" tabindex="-1">Toon</button>'

@@ -773,6 +773,24 @@ def test_the_leeswijzer_links_every_page_of_the_toc(built_book):
     assert set(files) <= linked, set(files) - linked
 
 
+@pytest.mark.parametrize("word", ["werk", "vrijwilligers", "uitkering"])
+def test_search_snippets_keep_words_apart_and_fit_a_phone(browser, site, word):
+    """A snippet is the found page's text (Sphinx takes its textContent): the book's own tables, lists and forms
+    kept their words apart ('percentage1wegbezuinigd', 'buurtsurveillanceBetaalbare'), and such a long run widened
+    the search page past a 375 px screen."""
+    t = Tab(browser, site, viewport={"width": 375, "height": 740})
+    try:
+        t.page.goto(f"{site}search.html?q={word}", wait_until="load")
+        t.page.wait_for_function("() => document.querySelectorAll('#search-results li p.context').length > 0")
+        t.page.wait_for_timeout(500)  # the summaries arrive one page at a time
+        snippets = t.page.locator("#search-results li p.context").all_inner_texts()
+        glued = re.compile(r"[a-zë:][A-Z]|[a-z]\d|\d[a-z]{3}")  # not in Dutch prose; CBS's names aside
+        assert not [s for s in snippets if glued.search(re.sub(r"StatLine|\d+ned\b", "", s))], snippets
+        assert t.page.evaluate("document.documentElement.scrollWidth") <= 375
+    finally:
+        t.close()
+
+
 @pytest.mark.parametrize("word, page", [("besparingen", "05_financieren"), ("gemeenten", None), ("werkgevers", None),
                                         ("betalen", "04_organiseren"), ("werkloosheid", None), ("opgeleiden", None),
                                         ("uitkeringen", "05_financieren")])
