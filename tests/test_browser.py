@@ -755,6 +755,16 @@ def test_phone_menus_open_by_tap_and_lead_to_a_chapter(browser, site, width):
         assert page.locator("#pst-secondary-sidebar-modal").get_by_role("link").first.is_visible()
         page.keyboard.press("Escape")
         page.wait_for_function("() => !document.querySelector('#pst-secondary-sidebar-modal').open")
+        # a tap on a section closes the panel and shows that section (_static/pz-page.js); it stayed open over it
+        page.locator("button.secondary-toggle").tap()
+        page.wait_for_function("() => document.querySelector('#pst-secondary-sidebar-modal').open")
+        section = page.locator("#pst-secondary-sidebar-modal a[href^='#']").first
+        anchor = section.get_attribute("href")
+        section.tap()
+        page.wait_for_function("() => !document.querySelector('#pst-secondary-sidebar-modal').open")
+        page.wait_for_function(f"() => location.hash === '{anchor}'")
+        top = page.evaluate(f"document.getElementById('{anchor[1:]}').getBoundingClientRect().top")
+        assert 0 <= top < 200, (anchor, top)
         assert not t.errors and not t.outside, t.errors + t.outside
     finally:
         t.close()

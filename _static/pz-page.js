@@ -1,3 +1,5 @@
+// What every page does beyond the theme.
+//
 // Printing a page: each figure's table is printed under it (a closed <details> prints closed, whatever the CSS, so
 // the tables a reader has not opened are opened just before printing and closed again after), and a page read in
 // dark mode prints in the light one (dark mode's light text would come out grey on paper); the charts' own colours
@@ -17,3 +19,11 @@
     if (theme) document.documentElement.dataset.theme = theme;
   });
 })();
+
+// On a phone the theme shows the chapter menu and this page's contents ("Inhoud") as modal dialogs
+// (pydata-sphinx-theme 0.17) that only a tap outside them closes: a reader who taps a section of this page landed
+// behind the menu, still open. A tap on a link in either closes it; the link then does what it does.
+document.addEventListener("click", (event) => {
+  const dialog = event.target.closest("dialog[open] a[href]")?.closest("dialog");
+  if (dialog && /^pst-(primary|secondary)-sidebar-modal$/.test(dialog.id)) dialog.close();
+});
