@@ -27,3 +27,13 @@ document.addEventListener("click", (event) => {
   const dialog = event.target.closest("dialog[open] a[href]")?.closest("dialog");
   if (dialog && /^pst-(primary|secondary)-sidebar-modal$/.test(dialog.id)) dialog.close();
 });
+
+// Sphinx 7.4's Dutch catalog (translations.js) asks a reader whose search found nothing to select "voldoende
+// categorieën", which this search has none of. The message is given again through the interface translations.js
+// itself uses (Documentation.addTranslations, Sphinx's doctools.js; plural rule and locale as in that catalog). This
+// script runs after translations.js and before searchtools.js, which may finish a search before the page is loaded.
+if (typeof Documentation !== "undefined") {
+  Documentation.addTranslations({ locale: "nl", plural_expr: "(n != 1)", messages: {
+    "Your search did not match any documents. Please make sure that all words are spelled correctly and that you've selected enough categories.":
+      "Er is niets gevonden. Controleer of alle woorden goed gespeld zijn, of zoek op een ander woord." } });
+}

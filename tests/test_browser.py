@@ -783,6 +783,22 @@ def test_the_leeswijzer_links_every_page_of_the_toc(built_book):
     assert set(files) <= linked, set(files) - linked
 
 
+def test_a_search_that_finds_nothing_says_so_in_dutch_without_categories(tab):
+    """Sphinx's Dutch catalog asked the reader to select 'voldoende categorieën', which this search has none of."""
+    page = tab().open("search.html?q=xyzzyqq", live=False)
+    page.wait_for_function("() => document.querySelector('#search-results .search-summary')?.textContent.length > 0")
+    assert page.locator("#search-results .search-summary").inner_text() == (
+        "Er is niets gevonden. Controleer of alle woorden goed gespeld zijn, of zoek op een ander woord.")
+
+
+def test_search_snippets_start_with_the_text_not_the_buttons(tab):
+    page = tab().open("search.html?q=overheid", live=False)
+    page.wait_for_function("() => document.querySelectorAll('#search-results li p.context').length >= 3")
+    page.wait_for_timeout(500)
+    snippets = page.locator("#search-results li p.context").all_inner_texts()
+    assert not [s for s in snippets if "Probleem melden" in s], snippets
+
+
 @pytest.mark.parametrize("word", ["werk", "vrijwilligers", "uitkering"])
 def test_search_snippets_keep_words_apart_and_fit_a_phone(browser, site, word):
     """A snippet is the found page's text (Sphinx takes its textContent): the book's own tables, lists and forms

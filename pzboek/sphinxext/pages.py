@@ -241,14 +241,15 @@ def _preload_chart_font(app, pagename, templatename, context, doctree) -> None:
 
 
 # Search result snippets are the text of each found page (Sphinx's Search.htmlToText drops only scripts, styles
-# and heading links): without the charts' drawn text (tick labels, "Percentage") and any code cell. Written into
-# the search page only, before its deferred scripts; it wraps Search.htmlToText once these have defined it.
+# and heading links): without the charts' drawn text (tick labels, "Percentage"), any code cell, and the buttons
+# above the article ("Probleem melden" began a snippet). Written into the search page only, before its deferred
+# scripts; it wraps Search.htmlToText once these have defined it. (Its words when nothing is found: pz-page.js.)
 SEARCH_SNIPPETS_JS = """document.addEventListener("DOMContentLoaded", () => {
   if (typeof Search === "undefined") return;  // a top-level const of searchtools.js, not a property of window
   const toText = Search.htmlToText;
   Search.htmlToText = (html, anchor) => {
     const page = new DOMParser().parseFromString(html, "text/html");
-    page.querySelectorAll(".pz-chart, .cell_input").forEach((e) => e.remove());
+    page.querySelectorAll(".pz-chart, .cell_input, .bd-header-article").forEach((e) => e.remove());
     return toText(page.documentElement.outerHTML, anchor);
   };
 });"""
