@@ -70,7 +70,8 @@
   }
 
   function caption(q, s) {
-    return q.label + (s.id === NONE ? "" : ", naar " + s.label) +
+    var by = /[?!.]$/.test(q.label) ? " Naar " : ", naar "; // as verkenner.caption
+    return q.label + (s.id === NONE ? "" : by + s.label) +
       " (gewogen percentages" + (data.vervangend ? ", vervangend bestand" : "") + ")";
   }
 

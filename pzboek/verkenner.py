@@ -204,7 +204,8 @@ def n_header(standin: bool) -> str:
 def caption(data: dict, question: str, breakdown: str) -> str:
     item = next(q for q in data["vragen"] if q["id"] == question)
     split = next(s for s in data["indelingen"] if s["id"] == breakdown)
-    by = "" if breakdown == NO_BREAKDOWN else f", naar {split['label']}"
+    # after a question mark a new sentence: "… betaald worden? Naar leeftijdsgroep", not "worden?, naar"
+    by = "" if breakdown == NO_BREAKDOWN else (" Naar " if item["label"][-1] in "?!." else ", naar ") + split["label"]
     return f"{item['label']}{by} (gewogen percentages{', vervangend bestand' if data['vervangend'] else ''})"
 
 

@@ -15,8 +15,8 @@ from conftest import ROOT
 from pzboek import dutch
 from pzboek.charts import bar_chart
 from pzboek.data import load_weighted_survey
-from pzboek.verkenner import (NO_BREAKDOWN, SUPPRESSED_TEXT, _page_json, breakdowns, chart_layout, explorer_data,
-                               explorer_html, questions, standin_tests_sentence)
+from pzboek.verkenner import (NO_BREAKDOWN, SUPPRESSED_TEXT, _page_json, breakdowns, caption, chart_layout,
+                               explorer_data, explorer_html, questions, standin_tests_sentence)
 
 PAGE = "chapters/verkenner.html"
 # (question, breakdown): yes/no, a five-point scale, a filtered question by a four-group variable, a multiple
@@ -115,6 +115,11 @@ def test_the_standin_is_tested_only_where_the_report_prints_both_sides(survey, d
     assert data["niet_getoetst"].startswith("Niet getoetst")
 
 
+def test_a_caption_after_a_question_mark_starts_a_sentence(data):
+    assert caption(data, "betalen", "geslacht") == ("Moet er voor maatschappelijk waardevol werk gewoon betaald worden? "
+                                                   "Naar geslacht (gewogen percentages, vervangend bestand)")
+
+
 def test_the_verantwoording_names_every_difference_the_standin_is_tested_on(data):
     """Its sentence comes from the Verkenner's own tests: it once named only the test by geslacht."""
     assert standin_tests_sentence(data).data.startswith(
@@ -207,7 +212,7 @@ def _table_rows(page) -> list[tuple[str, str, str, str]]:
     return [(f"{r[0]}|{r[1]}" if grouped else r[0], *r[-4:-1]) for r in rows]
 
 
-def test_picked_views_show_the_python_estimates(tab, survey):
+def test_picked_views_show_the_python_estimates(tab, survey, data):
     t = tab()
     page = _open(t)
     for question, breakdown in VIEWS:
@@ -215,6 +220,8 @@ def test_picked_views_show_the_python_estimates(tab, survey):
         page.select_option("#pz-naar", breakdown)
         _drawn(page, question, breakdown)
         shown = {key: (MARKS.sub("", p), i, n) for key, p, i, n in _table_rows(page)}
+        # the live table's caption is the one Python writes for the first view ("worden? Naar geslacht")
+        assert page.locator(".pz-verkenner-tabel caption").inner_text() == caption(data, question, breakdown)
         for key, percentage, interval, n in _expected_rows(survey, question, breakdown):
             assert shown[key] == (percentage, interval, n), (question, breakdown, key)
         bars = page.locator(".pz-verkenner-grafiek svg g.mark-rect path").count()
