@@ -145,10 +145,10 @@
     }).join("\r\n") + "\r\n";
     if (blobUrl) URL.revokeObjectURL(blobUrl);
     blobUrl = URL.createObjectURL(new Blob([text], { type: "text/csv;charset=utf-8" }));
-    var p = root.querySelector(".pz-verkenner-download");
-    p.innerHTML = 'Download: <a download="verkenner-' + q.id + "-" + s.id + '.csv">CSV van deze weergave</a>';
-    p.querySelector("a").href = blobUrl;
-    p.hidden = false;
+    // the link the page carries (pzboek/verkenner.py), kept: it may have the keyboard's focus
+    var link = root.querySelector(".pz-verkenner-download a");
+    link.download = "verkenner-" + q.id + "-" + s.id + ".csv";
+    link.href = blobUrl;
   }
 
   // ------------------------------------------------------------------------------------------------ the chart
@@ -320,6 +320,12 @@
     root = document.querySelector(".pz-verkenner");
     if (!root) return;
     root.querySelector("form fieldset").disabled = false;
+    // the first view's CSV link: its file is written once a reader reaches for the Verkenner (pointer, touch or
+    // focus all come before a click); a click before that (a script's) goes nowhere
+    root.querySelector(".pz-verkenner-download").hidden = false;
+    root.querySelector(".pz-verkenner-download a").addEventListener("click", function (event) {
+      if (!blobUrl) event.preventDefault();
+    });
     // each chapter's questions under its title, as Sphinx read it (pzboek/sphinxext/pages.py)
     var titles = JSON.parse((document.getElementById("pz-hoofdstukken") || {}).textContent || "{}");
     root.querySelectorAll("optgroup[data-hoofdstuk]").forEach(function (group) {

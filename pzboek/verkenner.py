@@ -209,6 +209,14 @@ def caption(data: dict, question: str, breakdown: str) -> str:
     return f"{item['label']}{by} (gewogen percentages{', vervangend bestand' if data['vervangend'] else ''})"
 
 
+def view_notes(data: dict, question: str, breakdown: str) -> list[str]:
+    """The notes under a view, as pz-verkenner.js writes them: one for each mark its cells carry."""
+    item = next(q for q in data["vragen"] if q["id"] == question)
+    cells = [cell for row in item["cijfers"][breakdown] for cell in row if cell]
+    return [note.replace("{woorden}", item["woorden"]) for mark, note in data["noten"].items()
+            if any(mark in (cell[4], cell[5]) for cell in cells)]
+
+
 def first_chart(data: dict) -> str:
     """The first view (first question, no breakdown) as the chapters draw a figure: static SVG, a wide and a narrow
     cut (charts.chart_spec). It is the chart until a reader reaches for the Verkenner; pz-verkenner.js then
@@ -268,8 +276,13 @@ def explorer_html(survey: WeightedSurvey) -> str:
         # its summary makes the scroller reachable by keyboard (axe) without a tab stop that is no control (IBM)
         '<details class="pz-verkenner-tabel" open><summary>Tabel<span class="visually-hidden"> bij deze weergave</span></summary>'
         f'{html_table(view_table(data, first["id"], NO_BREAKDOWN), caption(data, first["id"], NO_BREAKDOWN), view_levels(data, first["id"], NO_BREAKDOWN))}</details>'
-        '<div class="pz-verkenner-toets"></div><div class="pz-verkenner-noten"></div>'
-        '<p class="pz-downloads pz-verkenner-download" hidden></p>'
+        '<div class="pz-verkenner-toets"></div>\n<div class="pz-verkenner-noten">'
+        + "\n".join(f'<p class="pz-noot">{html.escape(n)}</p>' for n in view_notes(data, first["id"], NO_BREAKDOWN))
+        + "</div>\n"
+        # shown by the script as the page loads; the link gets its file (written in the browser) when a reader
+        # reaches for the Verkenner, as the chart turns live
+        f'<p class="pz-downloads pz-verkenner-download" hidden>Download: <a href="#" download="verkenner-{first["id"]}-'
+        f'{NO_BREAKDOWN}.csv">CSV van deze weergave</a></p>'
         f'<script type="application/json" class="pz-verkenner-data">{_page_json(data)}</script>'
         "</div>"
     )

@@ -16,7 +16,7 @@ from pzboek import dutch
 from pzboek.charts import bar_chart
 from pzboek.data import load_weighted_survey
 from pzboek.verkenner import (NO_BREAKDOWN, SUPPRESSED_TEXT, _page_json, breakdowns, caption, chart_layout,
-                               explorer_data, explorer_html, questions, standin_tests_sentence)
+                               explorer_data, explorer_html, questions, standin_tests_sentence, view_notes)
 
 PAGE = "chapters/verkenner.html"
 # (question, breakdown): yes/no, a five-point scale, a filtered question by a four-group variable, a multiple
@@ -385,6 +385,24 @@ def test_csv_of_the_current_view(tab, survey):
     row = next(r for r in lines if r[1] == "ja, onvoorwaardelijk" and r[2] == "vrouw")
     assert row[3:7] == [dutch.getal(e.share * 100, 1), dutch.getal(e.lower * 100, 1), dutch.getal(e.upper * 100, 1), str(e.n)]
     assert len(lines) == 1 + 2 * len(survey.codebook["betalen"].values)
+    assert not t.errors and not t.outside
+
+
+def test_the_first_view_has_its_notes_and_csv_before_the_reader_reaches_for_it(tab, data):
+    """The page as it loads (nothing live yet) carries the first view's notes and its CSV link; a tap makes the file."""
+    t = tab(viewport={"width": 375, "height": 740}, has_touch=True, is_mobile=True)
+    page = t.page
+    page.goto(t.site + PAGE, wait_until="load")
+    notes = view_notes(data, data["vragen"][0]["id"], NO_BREAKDOWN)
+    assert notes and page.locator(".pz-verkenner-noten p").all_inner_texts() == notes
+    link = page.get_by_role("link", name="CSV van deze weergave")
+    assert link.is_visible() and not page.locator(".pz-verkenner.pz-live").count()
+    link.scroll_into_view_if_needed()
+    with page.expect_download() as download:
+        link.tap()
+    assert download.value.suggested_filename == f"verkenner-{data['vragen'][0]['id']}-{NO_BREAKDOWN}.csv"
+    assert open(download.value.path(), encoding="utf-8-sig").read().startswith("vraag;antwoord;groep;percentage")
+    assert page.locator(".pz-verkenner-noten p").all_inner_texts() == notes  # as the script writes them
     assert not t.errors and not t.outside
 
 
