@@ -676,6 +676,20 @@ def test_print_shows_every_table_and_no_page_furniture(tab):
     assert not t.errors, t.errors
 
 
+def test_a_printed_figure_taller_than_a_page_keeps_its_title_with_its_chart(tab, tmp_path):
+    """Printed from the browser on A4, Figure 7's title stood alone on a page and its chart and table followed on
+    the next two, the table past the margin: now the figure is one block, as the others."""
+    import subprocess
+
+    page = tab().open("chapters/05_financieren.html", live=False)
+    page.pdf(path=tmp_path / "h5.pdf", format="A4")
+    text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "h5.pdf"), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    title = next(p for p in text.split("\f") if "Rolverdeling financiering" in p and "Figuur 7" in p)
+    chart = title[title.index("Rolverdeling financiering"):]
+    assert "middelbaar" in chart and "17%*" in chart, title  # the chart's group labels and its last bar
+
+
 def test_a_page_read_in_dark_mode_prints_light_with_legible_charts(tab):
     """Printing from dark mode: black text on paper, every chart (a live one drawn dark included) in the light
     palette, and chart text at least 80% of the body text's size on an A4 page."""
