@@ -127,3 +127,16 @@ def test_no_empty_general_index(built_book):
     assert not (built_book / "genindex.html").exists()
     for page in [built_book / "index.html", built_book / "sitemap.xml", *(built_book / "chapters").glob("*.html")]:
         assert "genindex" not in page.read_text(encoding="utf-8"), page.name
+
+
+def test_ranges_are_written_with_an_en_dash(built_book):
+    """'20–39', as the book writes every range, not '20-39' (the Verantwoording's weighting sources had hyphens)."""
+    from bs4 import BeautifulSoup
+
+    found = []
+    for page in [built_book / "index.html", *(built_book / "chapters").glob("*.html")]:
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        for hidden in soup(["script", "style", "svg"]):
+            hidden.decompose()
+        found += [f"{page.name}: {m.group(0)}" for m in re.finditer(r"\b\d+-\d+\b", soup.get_text(" "))]
+    assert not found, found
