@@ -88,24 +88,3 @@ def test_the_theme_stylesheets_are_joined_in_sphinxs_order_and_trimmed_once(tmp_
     sphinx_build(tmp_path)
     assert "div.sphinxsidebar" in joined.read_text(encoding="utf-8")
     assert not stale.exists() and sorted(joined.parent.glob("pz-*.css")) == [joined]
-
-
-def test_a_changed_stylesheet_gets_a_new_address(tmp_path):
-    """The joined stylesheet is named by the contents it joins, as Sphinx's ?v= checksums name a file: a browser that
-    kept the old one (GitHub Pages lets it, for ten minutes) does not use it with the new pages."""
-    (tmp_path / "_static").mkdir()
-    (tmp_path / "_static" / "eigen.css").write_text(".pz-een { color: red; }\n", encoding="utf-8")
-    (tmp_path / "conf.py").write_text(
-        "from pzboek.sphinxext import pages\n"
-        "html_theme = 'sphinx_book_theme'\n"
-        "html_static_path = ['_static']\n"
-        "html_css_files = ['eigen.css']\n"
-        "def setup(app):\n"
-        "    app.connect('builder-inited', pages._theme_filters)\n"
-        "    app.connect('html-page-context', pages._one_stylesheet, priority=400)\n", encoding="utf-8")
-    (tmp_path / "index.rst").write_text("Titel\n=====\n\nEen zin.\n", encoding="utf-8")
-    first, = sphinx_build(tmp_path).pz_stylesheets
-    (tmp_path / "_static" / "eigen.css").write_text(".pz-een { color: green; }\n", encoding="utf-8")
-    (tmp_path / "index.rst").write_text("Titel\n=====\n\nEen andere zin.\n", encoding="utf-8")
-    second, = sphinx_build(tmp_path).pz_stylesheets
-    assert first != second and "eigen.css" not in first

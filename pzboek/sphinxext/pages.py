@@ -64,13 +64,7 @@ def _one_stylesheet(app, pagename, templatename, context, doctree) -> None:
     sheets = sorted((c for c in context["css_files"] if not _thebe(c)), key=lambda c: c.priority)
     joined = [c for c in sheets if not c.attributes.get("media")]
     files = [c.filename.split("?")[0] for c in joined]
-    # named by what it joins, contents included (Sphinx copies the static files before it writes a page): a changed
-    # stylesheet gets a new address, as Sphinx's ?v= checksums give one, so no browser keeps the old one
-    if (name := app.pz_stylesheet_names.get(tuple(files))) is None:
-        digest = hashlib.sha256()
-        for file in files:
-            digest.update(f"{file}\0".encode() + (Path(app.outdir) / file).read_bytes())
-        name = app.pz_stylesheet_names[tuple(files)] = f"{STYLESHEETS_DIR}/pz-{digest.hexdigest()[:12]}.css"
+    name = f"{STYLESHEETS_DIR}/pz-{hashlib.sha256(' '.join(files).encode()).hexdigest()[:12]}.css"
     app.pz_stylesheets[name] = files
     context["pz_stylesheet"] = name
     context["css_files"] = [c for c in sheets if c not in joined]
@@ -329,7 +323,7 @@ def _finish(app, exception) -> None:
 def _theme_filters(app) -> None:
     if hasattr(app.builder, "templates"):
         app.builder.templates.environment.filters["pz_mend"] = mend
-    app.pz_stylesheets, app.pz_stylesheet_names, app.pz_notebooks = {}, {}, {}
+    app.pz_stylesheets, app.pz_notebooks = {}, {}
 
 
 def setup(app) -> None:
