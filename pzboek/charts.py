@@ -310,14 +310,18 @@ PALETTE_STYLE = (
     + "</style></svg>")
 
 
-# a range ("60,1–73,1%", "4–6 procentpunt", "< 0,001–0,050") is one value: pz.css keeps it on one line
+# a range ("60,1–73,1%", "4–6 procentpunt", "< 0,001–0,050") is one value: pz.css keeps it on one line, as a
+# cell of its own or within a cell's text ("leeftijdsklassen 20–39, 40–64")
 RANGE = re.compile(r"[<\d][\d.,% <]*–[\d.,%]+(?: procentpunt)?")
+RANGE_IN_TEXT = re.compile(r"\d+(?:[.,]\d+)*%?–\d+(?:[.,]\d+)*%?")
 
 
 def _cell(text: str, level: str | None) -> str:
-    marked = ' class="pz-bereik"' if RANGE.fullmatch(text) else ""
     origin = f' data-herkomst="{level}"' if level else ""
-    return f"<td{marked}{origin}>{html.escape(text)}</td>"
+    if RANGE.fullmatch(text):
+        return f'<td class="pz-bereik"{origin}>{html.escape(text)}</td>'
+    kept = RANGE_IN_TEXT.sub(lambda m: f'<span class="pz-bereik">{m.group(0)}</span>', html.escape(text))
+    return f"<td{origin}>{kept}</td>"
 
 
 def html_table(frame: pd.DataFrame, caption: str, levels=None) -> str:
