@@ -177,10 +177,15 @@ def cell_texts(cell: list | None, marks: dict) -> tuple[str, str, str]:
     return value, f"{dutch.getal(lower / 10, 1)}–{dutch.getal(upper / 10, 1)}%", dutch.getal(n)
 
 
+def _entry(entries: list[dict], key: str) -> dict:
+    """The question or breakdown of the page's JSON with this id."""
+    return next(e for e in entries if e["id"] == key)
+
+
 def view_table(data: dict, question: str, breakdown: str) -> pd.DataFrame:
     """One view as the page's table shows it (pz-verkenner.js writes the same columns)."""
-    item = next(q for q in data["vragen"] if q["id"] == question)
-    split = next(s for s in data["indelingen"] if s["id"] == breakdown)
+    item = _entry(data["vragen"], question)
+    split = _entry(data["indelingen"], breakdown)
     rows = []
     for answer, groups in zip(item["antwoorden"], item["cijfers"][breakdown]):
         for group, cell in zip(split["groepen"], groups):
@@ -193,7 +198,7 @@ def view_table(data: dict, question: str, breakdown: str) -> pd.DataFrame:
 
 def view_levels(data: dict, question: str, breakdown: str) -> list[str | None]:
     """Each row's provenance level, in view_table's order."""
-    item = next(q for q in data["vragen"] if q["id"] == question)
+    item = _entry(data["vragen"], question)
     return [data["niveaus"][cell[4]] if cell else None for groups in item["cijfers"][breakdown] for cell in groups]
 
 
@@ -202,8 +207,8 @@ def n_header(standin: bool) -> str:
 
 
 def caption(data: dict, question: str, breakdown: str) -> str:
-    item = next(q for q in data["vragen"] if q["id"] == question)
-    split = next(s for s in data["indelingen"] if s["id"] == breakdown)
+    item = _entry(data["vragen"], question)
+    split = _entry(data["indelingen"], breakdown)
     # after a question mark a new sentence: "… betaald worden? Naar leeftijdsgroep", not "worden?, naar"
     by = "" if breakdown == NO_BREAKDOWN else (" Naar " if item["label"][-1] in "?!." else ", naar ") + split["label"]
     return f"{item['label']}{by} (gewogen percentages{', vervangend bestand' if data['vervangend'] else ''})"
@@ -211,7 +216,7 @@ def caption(data: dict, question: str, breakdown: str) -> str:
 
 def view_notes(data: dict, question: str, breakdown: str) -> list[str]:
     """The notes under a view, as pz-verkenner.js writes them: one for each mark its cells carry."""
-    item = next(q for q in data["vragen"] if q["id"] == question)
+    item = _entry(data["vragen"], question)
     cells = [cell for row in item["cijfers"][breakdown] for cell in row if cell]
     return [note.replace("{woorden}", item["woorden"]) for mark, note in data["noten"].items()
             if any(mark in (cell[4], cell[5]) for cell in cells)]
